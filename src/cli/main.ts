@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 /**
  * @module cli/main
- * The `kiln` command.
+ * The `kiln` command: parses flags into options, calls the same API the server serves, prints,
+ * exits non-zero on failure.
  */
-import { Command } from 'commander';
+import { runCli } from './run-cli.js';
 
-const program = new Command('kiln').description('Kiln: governed, monitored ML endpoints').version('0.1.0');
-program
-  .command('demo')
-  .description('Set up the demo workspace and start the server')
-  .action(() => {
-    console.log('Kiln skeleton: the demo arrives with the foundation.');
-  });
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+});

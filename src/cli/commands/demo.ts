@@ -1,0 +1,110 @@
+/**
+ * @module cli/commands/demo
+ * `kiln demo` (what `npm start` runs): a demo workspace in ./.kiln-demo, the bundled fraud model
+ * registered and aliased `champion` (a rerun reuses it), then the server, and what to try next.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModelVersion, Page } from '../../registry/registry-types.js';
+import { startServer, stopOnSignals } from '../../server/start-server.js';
+import { readCredentials } from '../../workspace/credentials.js';
+import { isWorkspace } from '../../workspace/find-workspace.js';
+import { initWorkspace } from '../../workspace/init-workspace.js';
+import { callJson } from '../api-client.js';
+import type { CliContext } from '../cli-context.js';
+import type { CommandGroup } from './command-helpers.js';
+import { portOption } from './serve.js';
+
+export const EXAMPLE_DIR = fileURLToPath(new URL('../../../examples/fraud/', import.meta.url));
+
+export const demoCommand: CommandGroup = (program, ctx) => {
+  program
+    .command('demo')
+    .description('Set up ./.kiln-demo with the bundled fraud model and start the server (npm start)')
+    .option('--dir <dir>', 'demo workspace folder', '.kiln-demo')
+    .option('--port <port>', 'HTTP port (default 8080, or KILN_PORT)', portOption)
+    .option('--no-serve', 'prepare the workspace and exit')
+    .action(async (o) => {
+      const dir = resolve(ctx.io.cwd, o.dir);
+      if (!isWorkspace(dir)) {
+        await initWorkspace(dir, ctx.io.env);
+        ctx.io.stderr(`created demo workspace ${dir}\n`);
+      }
+      ctx.setOptions({ workspace: dir, json: ctx.json });
+      const version = await ensureExampleModel(ctx);
+      if (!o.serve) {
+        ctx.print({ workspace: dir, model: `${version.model}@${version.version}` }, (x) => `demo workspace ready: ${x.workspace} (${x.model})`);
+        return;
+      }
+      const kiln = await ctx.openLocal({ 'server.port': o.port });
+      const server = await startServer(kiln);
+      ctx.io.stdout(nextSteps(server.url, dir, ctx.io.cwd, version));
+      await new Promise<void>((done) => stopOnSignals(server, done));
+    });
+};
+
+/** Registers the bundled model unless a version with the same bytes is already there. */
+export async function ensureExampleModel(ctx: CliContext): Promise<ModelVersion> {
+  const modelPath = join(EXAMPLE_DIR, 'model.onnx');
+  const bytes = readFileSync(modelPath);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const client = await ctx.client();
+  const existing = await callJson<Page<ModelVersion>>(client, {
+    method: 'GET',
+    path: '/api/v1/model-versions',
+    query: { filter: 'name = fraud AND status = READY', page_size: 1000 },
+  }).catch(() => ({ items: [] as ModelVersion[] }));
+  const same = existing.items.find((v) => v.digest === digest);
+  if (same) {
+    if (!same.aliases.includes('champion')) await setChampion(ctx, same.version);
+    return same;
+  }
+  const upload = await callJson<{ upload_id: string }>(client, { method: 'POST', path: '/api/v1/uploads', body: bytes });
+  const features = JSON.parse(readFileSync(join(EXAMPLE_DIR, 'features.json'), 'utf8'));
+  const metricsPath = join(EXAMPLE_DIR, 'metrics.json');
+  const metrics = existsSync(metricsPath) ? numericOnly(JSON.parse(readFileSync(metricsPath, 'utf8'))) : {};
+  const version = await callJson<ModelVersion>(client, {
+    method: 'POST',
+    path: '/api/v1/models/fraud/versions',
+    json: {
+      upload_id: upload.upload_id,
+      description: 'Bundled example: MLP fraud scorer trained on synthetic card transactions',
+      model_description: 'card fraud scorer',
+      tags: { team: 'risk', example: 'true' },
+      metrics,
+      features,
+    },
+  });
+  await setChampion(ctx, version.version);
+  return { ...version, aliases: ['champion'] };
+}
+
+async function setChampion(ctx: CliContext, version: number): Promise<void> {
+  await callJson(await ctx.client(), { method: 'PUT', path: '/api/v1/models/fraud/aliases/champion', json: { version } });
+}
+
+function numericOnly(obj: Record<string, unknown>): Record<string, number> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
+}
+
+function nextSteps(url: string, dir: string, cwd: string, v: ModelVersion): string {
+  const rel = relative(cwd, dir) || '.';
+  const token = readCredentials(dir)?.token ?? '<token>';
+  return `
+Kiln is running on ${url}  (Ctrl-C stops it)
+  workspace: ${dir}
+  model:     fraud@${v.version} (alias champion), ${v.signature?.inputs.map((i) => `${i.name} ${i.datatype}[${i.shape.join(',')}]`).join(', ')}
+
+Try next, in another terminal:
+  export KILN_HOME=${rel}
+  npx kiln models list
+  npx kiln models show fraud@champion
+  npx kiln models card fraud ${v.version}
+  npx kiln audit log
+  npx kiln audit verify
+  curl -s -H "Authorization: Bearer ${token}" ${url}/api/v1/models/fraud
+  open ${url}/api/docs for the API reference
+`;
+}

@@ -1,0 +1,64 @@
+/**
+ * @module cli/run-cli
+ * Builds the command tree and runs one command line; returns the exit code (0 ok, 1 failed,
+ * 2 usage error). Tests call it directly with their own IO.
+ */
+import { Command, CommanderError } from 'commander';
+import { CliContext, type CliIo } from './cli-context.js';
+import { auditCommands } from './commands/audit.js';
+import type { CommandGroup } from './commands/command-helpers.js';
+import { demoCommand } from './commands/demo.js';
+import { initCommand } from './commands/init.js';
+import { jobsCommands } from './commands/jobs.js';
+import { modelsCommands } from './commands/models.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCommands } from './commands/tokens.js';
+import { webhooksCommands } from './commands/webhooks.js';
+
+const GROUPS: readonly CommandGroup[] = [
+  initCommand,
+  modelsCommands,
+  auditCommands,
+  tokensCommands,
+  jobsCommands,
+  webhooksCommands,
+  serveCommand,
+  demoCommand,
+];
+
+export const KILN_VERSION = '0.1.0';
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const ctx = new CliContext(io);
+  const program = new Command('kiln')
+    .description('Kiln: from raw data to governed, monitored ML endpoints')
+    .version(KILN_VERSION)
+    .option('--workspace <dir>', 'workspace folder (default: KILN_HOME, else the nearest .kiln/ above)')
+    .option('--url <url>', 'call a remote Kiln server instead of the local workspace')
+    .option('--token <token>', 'API token (default: KILN_TOKEN, else .kiln/credentials)')
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  program.hook('preAction', (_cmd, action) => {
+    ctx.setOptions(action.optsWithGlobals());
+  });
+  for (const group of GROUPS) group(program, ctx);
+  for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    }
+    ctx.printError(e);
+    return 1;
+  } finally {
+    await ctx.close();
+  }
+}
+
+function allCommands(cmd: Command): Command[] {
+  return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
+}

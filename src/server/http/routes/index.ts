@@ -1,0 +1,20 @@
+/**
+ * @module server/http/routes
+ * Every route module of the HTTP server, in registration order.
+ */
+import type { RouteModule } from '../http-app.js';
+import { auditRoutes } from './audit.js';
+import { healthRoutes } from './health.js';
+import { jobRoutes } from './jobs.js';
+import { modelRoutes } from './models.js';
+import { tokenRoutes } from './tokens.js';
+import { webhookRoutes } from './webhooks.js';
+
+export const ALL_ROUTES: readonly RouteModule[] = [
+  healthRoutes,
+  tokenRoutes,
+  modelRoutes,
+  auditRoutes,
+  jobRoutes,
+  webhookRoutes,
+];

@@ -1,0 +1,36 @@
+/**
+ * @module server/services
+ * What the composition root hands to the transports: the resolved configuration, the stores and
+ * the stage services. Transports (HTTP routes, gRPC methods, CLI) only decode, call these, encode.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { KilnConfig } from '../core/config.js';
+import type { AuditLog } from '../govern/audit/audit-log.js';
+import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
+import type { TokenService } from '../govern/auth/token-service.js';
+import type { OutboundPolicy } from '../govern/network/outbound-policy.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { RegistryService } from '../registry/registry-service.js';
+import type { UploadStaging } from '../registry/upload-staging.js';
+import type { WebhookService } from '../registry/webhooks/webhook-service.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+
+export interface KilnServices {
+  readonly config: KilnConfig;
+  /** Absolute path of the workspace folder (the one holding kiln.yaml and .kiln/). */
+  readonly workspaceDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly store: MetadataStore;
+  readonly artifacts: ArtifactStore;
+  readonly audit: AuditLog;
+  readonly signer: CheckpointSigner;
+  readonly tokens: TokenService;
+  readonly jobs: JobQueue;
+  readonly outbound: OutboundPolicy;
+  readonly registry: RegistryService;
+  readonly webhooks: WebhookService;
+  readonly uploads: UploadStaging;
+}

@@ -1,0 +1,59 @@
+/**
+ * @module server/start-server
+ * Runs Kiln as a server: the HTTP app on its port, the job workers, and start-up housekeeping
+ * (registrations left PENDING by a dead process are failed, stale uploads removed). `stop()` stops
+ * accepting, drains in-flight requests, then closes in reverse order.
+ */
+import type { Kiln } from './open-kiln.js';
+import { buildHttpApp } from './http/http-app.js';
+import { ALL_ROUTES } from './http/routes/index.js';
+
+/** A PENDING registration older than this is taken to be dead. */
+const INTERRUPTED_AFTER_MS = 10 * 60 * 1000;
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(kiln: Kiln): Promise<RunningServer> {
+  const { app } = await buildHttpApp({ services: kiln, routes: ALL_ROUTES, logger: kiln.logger });
+  const failed = await kiln.registry.failInterruptedRegistrations(INTERRUPTED_AFTER_MS);
+  if (failed > 0) kiln.logger.warn({ failed }, 'marked interrupted registrations FAILED');
+  await kiln.uploads.sweep(kiln.clock.now().getTime());
+  await app.listen({ host: kiln.config.server.host, port: kiln.config.server.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : kiln.config.server.port;
+  await kiln.jobs.start();
+  const url = `http://${kiln.config.server.host.includes(':') ? `[${kiln.config.server.host}]` : kiln.config.server.host}:${port}`;
+  kiln.logger.info({ url }, 'kiln serving');
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await kiln.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Stops the server on SIGTERM/SIGINT, once; a second signal exits at once. */
+export function stopOnSignals(server: RunningServer, onStopped: () => void): void {
+  let signalled = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    process.stderr.write(`\n${signal}: draining and shutting down…\n`);
+    server.stop().then(onStopped, (e) => {
+      process.stderr.write(`shutdown failed: ${(e as Error).message}\n`);
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}
