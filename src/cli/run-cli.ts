@@ -28,8 +28,9 @@ const GROUPS: readonly CommandGroup[] = [
 
 export const KILN_VERSION = '0.1.0';
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const ctx = new CliContext(io);
+/** The whole command tree, wired to `ctx`. */
+export function buildProgram(ctx: CliContext): Command {
+  const io = ctx.io;
   const program = new Command('kiln')
     .description('Kiln: from raw data to governed, monitored ML endpoints')
     .version(KILN_VERSION)
@@ -45,6 +46,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   for (const group of GROUPS) group(program, ctx);
   for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const ctx = new CliContext(io);
+  const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -59,6 +66,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-function allCommands(cmd: Command): Command[] {
+export function allCommands(cmd: Command): Command[] {
   return cmd.commands.flatMap((c) => [c, ...allCommands(c)]);
 }

@@ -9,7 +9,6 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelVersion, Page } from '../../registry/registry-types.js';
 import { startServer, stopOnSignals } from '../../server/start-server.js';
-import { readCredentials } from '../../workspace/credentials.js';
 import { isWorkspace } from '../../workspace/find-workspace.js';
 import { initWorkspace } from '../../workspace/init-workspace.js';
 import { callJson } from '../api-client.js';
@@ -38,7 +37,10 @@ export const demoCommand: CommandGroup = (program, ctx) => {
         ctx.print({ workspace: dir, model: `${version.model}@${version.version}` }, (x) => `demo workspace ready: ${x.workspace} (${x.model})`);
         return;
       }
-      const kiln = await ctx.openLocal({ 'server.port': o.port });
+      // The registration above opened the workspace with default settings; reopen with the flags.
+      await ctx.close();
+      const quiet = ctx.io.env.KILN_LOG_LEVEL ? {} : { 'log.level': 'warn' };
+      const kiln = await ctx.openLocal({ 'server.port': o.port, ...quiet });
       const server = await startServer(kiln);
       ctx.io.stdout(nextSteps(server.url, dir, ctx.io.cwd, version));
       await new Promise<void>((done) => stopOnSignals(server, done));
@@ -91,7 +93,7 @@ function numericOnly(obj: Record<string, unknown>): Record<string, number> {
 
 function nextSteps(url: string, dir: string, cwd: string, v: ModelVersion): string {
   const rel = relative(cwd, dir) || '.';
-  const token = readCredentials(dir)?.token ?? '<token>';
+  const creds = `${rel}/.kiln/credentials`;
   return `
 Kiln is running on ${url}  (Ctrl-C stops it)
   workspace: ${dir}
@@ -104,7 +106,8 @@ Try next, in another terminal:
   npx kiln models card fraud ${v.version}
   npx kiln audit log
   npx kiln audit verify
-  curl -s -H "Authorization: Bearer ${token}" ${url}/api/v1/models/fraud
+  TOKEN=$(node -p 'JSON.parse(require("fs").readFileSync("${creds}")).token')
+  curl -s -H "Authorization: Bearer $TOKEN" ${url}/api/v1/models/fraud
   open ${url}/api/docs for the API reference
 `;
 }

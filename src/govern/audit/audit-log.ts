@@ -53,7 +53,10 @@ export interface AuditVerification {
   readonly ok: boolean;
   readonly size: number;
   readonly root_hash: string;
-  /** The first bad entry, when not ok. */
+  /**
+   * When not ok: the lowest seq any check blames — an edited, missing or misplaced event, the size
+   * of the first checkpoint that fails, or `size + 1` when events after the stored ones were removed.
+   */
   readonly first_bad_seq?: number;
   readonly problems: readonly string[];
 }

@@ -9,8 +9,8 @@ import { canonicalEvent, eventLeafHash } from './audit-event.js';
 import type { AuditVerification } from './audit-log.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { checkExportedCheckpoint } from './exported-checkpoint.js';
-import { type AuditFixture, auditFixtures, recordEvents } from './test-support/audit-fixtures.js';
 import { lit, openAttacker } from './test-support/attacker.js';
+import { type AuditFixture, auditFixtures, recordEvents } from './test-support/audit-fixtures.js';
 
 const N = 10;
 

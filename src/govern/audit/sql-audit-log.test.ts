@@ -5,8 +5,8 @@ import { allTestStoreFactories } from '../../store/test-support/test-databases.j
 import { canonicalJson } from './canonical-json.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import { leafHash, merkleRoot, verifyConsistency, verifyInclusion } from './merkle.js';
-import { auditFixtures, recordEvents } from './test-support/audit-fixtures.js';
 import { lit, openAttacker } from './test-support/attacker.js';
+import { auditFixtures, recordEvents } from './test-support/audit-fixtures.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 

@@ -195,12 +195,17 @@ export class SqlAuditLog implements AuditLog {
     return run;
   }
 
-  /** Stops background flushing and waits for a flush in progress. Idempotent; the store stays open. */
+  /**
+   * Stops background flushing and makes a last flush of the checkpoint file. Call it before the
+   * store is closed. Idempotent; the store stays open.
+   */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#flushChain;
+    // Best effort: whatever this misses, the next flush (from any process) writes.
+    await this.flushCheckpointFile().catch(() => {});
   }
 
   async #flushNow(): Promise<void> {

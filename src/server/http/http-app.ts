@@ -69,7 +69,6 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
     loggerInstance: options.logger === false ? undefined : options.logger,
     logger: options.logger === false ? false : undefined,
     bodyLimit: services.config.server.body_limit_bytes,
-    disableRequestLogging: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
