@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIo } from './cli-context.js';
 import { auditCommands } from './commands/audit.js';
+import { configCommands } from './commands/config.js';
 import type { CommandGroup } from './commands/command-helpers.js';
 import { demoCommand } from './commands/demo.js';
 import { initCommand } from './commands/init.js';
@@ -22,6 +23,7 @@ const GROUPS: readonly CommandGroup[] = [
   tokensCommands,
   jobsCommands,
   webhooksCommands,
+  configCommands,
   serveCommand,
   demoCommand,
 ];

@@ -81,6 +81,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
     return {
       config,
       workspaceDir,
+      env: options.env ?? {},
       clock,
       logger,
       store,

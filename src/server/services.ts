@@ -21,6 +21,8 @@ export interface KilnServices {
   readonly config: KilnConfig;
   /** Absolute path of the workspace folder (the one holding kiln.yaml and .kiln/). */
   readonly workspaceDir: string;
+  /** The environment the configuration was resolved from (to report where values came from). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly store: MetadataStore;

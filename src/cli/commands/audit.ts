@@ -2,9 +2,11 @@
  * @module cli/commands/audit
  * `kiln audit log | verify | prove | consistency | checkpoint`.
  */
+import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomic-file.js';
 import { KilnError, invalid } from '../../core/errors.js';
 import type { AuditEvent, AuditVerification, ConsistencyProof, InclusionProof, SignedCheckpoint } from '../../govern/audit/audit-log.js';
+import { verifyExportedCheckpoint } from '../../govern/audit/exported-checkpoint.js';
 import { callJson } from '../api-client.js';
 import { formatFields, formatTable } from '../format.js';
 import type { CommandGroup } from './command-helpers.js';
@@ -106,5 +108,36 @@ export const auditCommands: CommandGroup = (program, ctx) => {
         writeFileAtomic(o.output, text);
         ctx.print(r.checkpoint, (c) => `wrote checkpoint of ${c.tree_size} events (root ${c.root_hash}) to ${o.output}`);
       } else ctx.io.stdout(text);
+    });
+
+  audit
+    .command('check')
+    .description('Check a checkpoint exported earlier against the log now (exposes rewritten or truncated history)')
+    .argument('<file>', 'a checkpoint written by `kiln audit checkpoint -o`')
+    .action(async (file: string) => {
+      let exported: SignedCheckpoint;
+      try {
+        exported = JSON.parse(readFileSync(file, 'utf8')) as SignedCheckpoint;
+      } catch (e) {
+        throw invalid('file', 'a checkpoint JSON file', `${file} (${(e as Error).message})`);
+      }
+      if (!Number.isSafeInteger(exported?.tree_size) || exported.tree_size < 1) throw invalid('tree_size', 'a positive integer', exported?.tree_size);
+      const client = await ctx.client();
+      const { checkpoint: current } = await callJson<{ checkpoint: SignedCheckpoint | null }>(client, { method: 'GET', path: '/api/v1/audit/checkpoint' });
+      const proof =
+        current && current.tree_size >= exported.tree_size
+          ? await callJson<ConsistencyProof>(client, {
+              method: 'GET',
+              path: '/api/v1/audit/proofs/consistency',
+              query: { from: exported.tree_size, to: current.tree_size },
+            })
+          : null;
+      const check = verifyExportedCheckpoint(exported, current, proof);
+      ctx.print(check, (c) =>
+        c.ok
+          ? `OK: the log (${c.current_size} events) extends the exported checkpoint of ${c.exported_size} events`
+          : `FAILED: the log does not extend the exported checkpoint:\n${c.problems.map((p) => `  - ${p}`).join('\n')}`,
+      );
+      if (!check.ok) throw new KilnError('AUDIT_TAMPERED', 'the audit log does not extend the exported checkpoint', { problems: check.problems });
     });
 };

@@ -20,6 +20,7 @@ export type HashLike = Uint8Array | string;
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
+/** The 32 bytes of a SHA-256 hash given as bytes or hex. @throws TypeError for anything else. */
 export function toHash(h: HashLike): Buffer {
   const b = typeof h === 'string' ? Buffer.from(h, 'hex') : Buffer.from(h.buffer, h.byteOffset, h.byteLength);
   if (b.length !== 32 || (typeof h === 'string' && h.length !== 64)) {

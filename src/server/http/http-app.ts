@@ -69,6 +69,12 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
     loggerInstance: options.logger === false ? undefined : options.logger,
     logger: options.logger === false ? false : undefined,
     bodyLimit: services.config.server.body_limit_bytes,
+    // Names may be 128 characters; longer segments must reach the handlers to be refused as
+    // INVALID_NAME, not by the router with a body outside the error catalogue.
+    routerOptions: { maxParamLength: 1024 },
+    frameworkErrors: (error, request, reply) => {
+      sendError(error, request, reply);
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -90,6 +96,8 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
 
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
+    // No route matched: the not-found handler answers 404 to anyone; there is nothing to protect.
+    if (request.is404) return;
     const access = request.routeOptions.config?.minRole;
     const need = typeof access === 'function' ? await access(request) : access;
     if (need === 'open') return;
@@ -171,6 +179,9 @@ export function toHttpKilnError(error: FastifyError | KilnError | Error): KilnEr
     });
   }
   switch (fe.code) {
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+    case 'FST_ERR_BAD_URL':
+      return new KilnError('INVALID_ARGUMENT', fe.message);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new KilnError('PAYLOAD_TOO_LARGE', fe.message);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -3,26 +3,49 @@ import { it } from 'vitest';
 import { createTestKiln } from '../test-support/test-kiln.js';
 
 it('scratch', async () => {
-  const t = await createTestKiln({ env: { KILN_MAX_MODEL_BYTES: '2048' } });
+  const t = await createTestKiln({ env: { KILN_NETWORK_ALLOW: 'http://127.0.0.1:*' } });
   try {
-    console.log(t.http.routes.map((r) => `${r.method} ${r.url} ${typeof r.minRole === 'function' ? 'fn' : r.minRole}`).join('\n'));
     const app = t.http.app;
+    const show = async (method: string, url: string, role: any, payload?: any, headers: any = {}) => {
+      const r = await app.inject({ method: method as any, url, headers: { ...(role ? t.auth(role) : {}), ...headers }, ...(payload !== undefined ? { payload } : {}) });
+      console.log(method, url.slice(0, 80), r.statusCode, r.body.slice(0, 600));
+      return r;
+    };
     const up = await app.inject({ method: 'POST', url: '/api/v1/uploads', headers: { ...t.auth('engineer'), 'content-type': 'application/octet-stream' }, payload: readFileSync('test/fixtures/models/simple.onnx') });
-    console.log(up.statusCode, up.body);
-    const big = await app.inject({ method: 'POST', url: '/api/v1/uploads', headers: { ...t.auth('engineer'), 'content-type': 'application/octet-stream' }, payload: readFileSync('test/fixtures/models/mlp_small.onnx') });
-    console.log(big.statusCode, big.body);
-    const v = await app.inject({ method: 'POST', url: '/api/v1/models/fraud/versions', headers: t.auth('engineer'), payload: { upload_id: up.json().upload_id } });
-    console.log(v.statusCode, v.body);
-    for (const u of ['/api/v1/models/a%2Fb', '/api/v1/models/..', '/api/v1/models/a%01b', '/api/v1/nope', '/api/v1/models?page_token=zzz', '/api/v1/resolve?ref=fraud@champion', '/api/v1/models/fraud/versions/9', '/api/v1/models/' + 'a'.repeat(129)]) {
-      const r = await app.inject({ method: 'GET', url: u, headers: t.auth('viewer') });
-      console.log(u, r.statusCode, r.body);
-    }
-    const j = await app.inject({ method: 'POST', url: '/api/v1/models', headers: { ...t.auth('engineer'), 'content-type': 'application/json' }, payload: '{"name":' });
-    console.log(j.statusCode, j.body);
-    const d = await app.inject({ method: 'GET', url: '/api/docs/json' });
-    console.log(d.statusCode, Object.keys(d.json().paths));
-    const ui = await app.inject({ method: 'GET', url: '/api/docs' });
-    console.log(ui.statusCode, ui.headers, ui.body.slice(0, 300));
+    await show('POST', '/api/v1/models/fraud/versions', 'engineer', { upload_id: up.json().upload_id, features: ['a', 'b'] });
+    const up2 = await app.inject({ method: 'POST', url: '/api/v1/uploads', headers: { ...t.auth('engineer'), 'content-type': 'application/octet-stream' }, payload: readFileSync('test/fixtures/models/simple.onnx') });
+    await show('POST', '/api/v1/models/fraud/versions', 'engineer', { upload_id: up2.json().upload_id, features: { INPUT0: ['a'] } });
+    await show('GET', '/api/v1/models/%2E%2E', 'viewer');
+    await show('GET', '/api/v1/models/' + 'a'.repeat(129), 'viewer');
+    await show('GET', '/api/v1/models/' + 'a'.repeat(2000), 'viewer');
+    await show('GET', '/api/v1/nope', 'viewer');
+    await show('GET', '/api/v1/nope', null);
+    await show('GET', '/v2/nope', null);
+    await show('POST', '/api/v1/models', 'engineer', { name: '..' });
+    await show('POST', '/api/v1/models', 'engineer', { name: 'x', bogus: 1 });
+    await show('PUT', '/api/v1/models/fraud/aliases/123', 'deployer', { version: 1 });
+    await show('GET', '/api/v1/models/fraud/versions/1/card?format=markdown', 'viewer');
+    await show('GET', '/api/v1/models/fraud/versions/1/card', 'viewer');
+    await show('PATCH', '/api/v1/models/fraud/versions/1/card', 'engineer', { intended_use: 'x', bogus: 'y' });
+    await show('GET', '/api/v1/audit/checkpoint', 'viewer');
+    await show('GET', '/api/v1/audit/proofs/inclusion/2?tree_size=3', 'viewer');
+    await show('GET', '/api/v1/audit/proofs/consistency?from=2&to=3', 'viewer');
+    await show('GET', '/api/v1/audit/proofs/consistency?from=0', 'viewer');
+    await show('GET', '/api/v1/audit/proofs/consistency?from=5&to=3', 'viewer');
+    await show('GET', '/api/v1/audit/proofs/inclusion/2?tree_size=1', 'viewer');
+    await show('GET', '/api/v1/audit/events?limit=2', 'admin');
+    const job = await t.kiln.jobs.enqueue('noop', { a: 1 });
+    await show('GET', '/api/v1/jobs', 'viewer');
+    await show('POST', `/api/v1/jobs/${job.id}/cancel`, 'engineer');
+    await show('POST', `/api/v1/jobs/${job.id}/cancel`, 'engineer');
+    await show('POST', '/api/v1/webhooks', 'deployer', { url: 'http://127.0.0.1:9/hook', events: ['model.created'] });
+    await show('POST', '/api/v1/webhooks', 'deployer', { url: 'http://169.254.169.254/latest', events: ['model.created'] });
+    await show('POST', '/api/v1/webhooks', 'deployer', { url: 'https://example.com/x', events: ['model.created'] });
+    await show('GET', '/api/v1/webhooks', 'viewer');
+    await show('POST', '/api/v1/tokens', 'admin', { name: 'ci', role: 'king' });
+    await show('POST', '/api/v1/tokens', 'admin', { name: 'ci', role: 'viewer', expires_in_days: 1 });
+    await show('DELETE', '/api/v1/models/fraud', 'deployer');
+    await show('POST', '/api/v1/models', 'engineer', '', { 'content-type': 'application/json' });
   } finally {
     await t.close();
   }

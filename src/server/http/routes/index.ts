@@ -4,6 +4,7 @@
  */
 import type { RouteModule } from '../http-app.js';
 import { auditRoutes } from './audit.js';
+import { configRoutes } from './config.js';
 import { healthRoutes } from './health.js';
 import { jobRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
@@ -17,4 +18,5 @@ export const ALL_ROUTES: readonly RouteModule[] = [
   auditRoutes,
   jobRoutes,
   webhookRoutes,
+  configRoutes,
 ];
