@@ -58,6 +58,13 @@ export const ERROR_CATALOGUE = {
   INVALID_FEATURE_SCHEMA: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'The feature schema is bad' },
   DATASET_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No such dataset or dataset version' },
   WEBHOOK_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No such webhook' },
+  // deployments and serving
+  DEPLOYMENT_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No deployment (served model) by that name' },
+  DEPLOYMENT_EXISTS: { http: 409, grpc: G.ALREADY_EXISTS, summary: 'A deployment by that name exists' },
+  DEPLOYMENT_NOT_READY: { http: 503, grpc: G.UNAVAILABLE, summary: 'The deployment is loading or failed to load' },
+  INVALID_DEPLOYMENT: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'Deployment settings do not fit the model' },
+  QUEUE_FULL: { http: 503, grpc: G.UNAVAILABLE, summary: 'The request queue is full; retry later' },
+  REQUEST_TIMEOUT: { http: 503, grpc: G.DEADLINE_EXCEEDED, summary: 'The request waited longer than its timeout' },
   // artifacts
   ARTIFACT_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No artifact with that digest' },
   ARTIFACT_CORRUPT: { http: 500, grpc: G.DATA_LOSS, summary: 'Stored bytes do not match their digest' },
@@ -142,6 +149,8 @@ export function invalid(field: string, expected: string, got: unknown, code: Err
 function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'bigint') return `${v}n`;
   try {
     const s = JSON.stringify(v);
     return s.length > 200 ? `${s.slice(0, 200)}…` : s;

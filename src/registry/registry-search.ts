@@ -5,6 +5,7 @@
  * row even while rows are added. Filter values are always bound as SQL parameters.
  */
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import { KilnError } from '../core/errors.js';
 import type { Dialect } from '../store/metadata-store.js';
 import type { Database } from '../store/schema.js';
 import { toModelVersion, toRegisteredModel } from './model-rows.js';
@@ -28,7 +29,18 @@ function prepare(query: SearchQuery, target: FilterTarget, scope: readonly Filte
   const canonical = formatFilter(clauses);
   const pageSize = parsePageSize(query.page_size ?? undefined);
   const after = query.page_token ? decodePageToken(query.page_token, canonical).k : null;
+  // A token from the other search (same filter) decodes fine but holds the other kind of key.
+  if (after && !fitsTarget(after, target)) {
+    const reason = `not a token of a ${target} search; start again without a page token`;
+    throw new KilnError('INVALID_PAGE_TOKEN', `page_token: ${reason}`, { field: 'page_token' });
+  }
   return { clauses, canonical, pageSize, after };
+}
+
+/** Versions page by `[model name, version]`, models by `[name]`. */
+function fitsTarget(key: readonly unknown[], target: FilterTarget): boolean {
+  if (typeof key[0] !== 'string') return false;
+  return target === 'models' ? key.length === 1 : key.length === 2 && Number.isSafeInteger(key[1]);
 }
 
 /** Model versions matching the filter (and the fixed `scope` clauses), ordered by model name then version. */

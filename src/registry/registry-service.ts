@@ -113,9 +113,13 @@ export class RegistryService {
     return toRegisteredModel(row, Object.fromEntries(aliases.map((a) => [a.alias, a.version])), latest?.v ?? null);
   }
 
-  /** Deletes a model and all its versions; refused while it has aliases unless forced. */
+  /**
+   * Deletes a model and all its versions, and then the artifacts no other version uses; refused
+   * while it has aliases unless forced.
+   */
   async deleteModel(actor: Actor, name: string, options: { force?: boolean } = {}): Promise<void> {
     assertName(name, 'name');
+    let digests: string[] = [];
     await this.deps.store.transaction(async (trx) => {
       await this.lockModel(trx, name);
       await this.requireModel(trx, name);
@@ -127,9 +131,16 @@ export class RegistryService {
           { aliases: aliases.map((a) => a.alias) },
         );
       }
+      const versions = await trx
+        .selectFrom('model_versions')
+        .select('artifact_digest')
+        .where('model_name', '=', name)
+        .execute();
+      digests = [...new Set(versions.flatMap((v) => (v.artifact_digest ? [v.artifact_digest] : [])))];
       await trx.deleteFrom('model_aliases').where('model_name', '=', name).execute();
       await trx.deleteFrom('model_versions').where('model_name', '=', name).execute();
       await trx.deleteFrom('models').where('name', '=', name).execute();
+      if (aliases.length > 0) await this.bumpRevision(trx);
       await this.deps.audit.append(trx, {
         actor: actor.name,
         action: 'model.delete',
@@ -137,6 +148,7 @@ export class RegistryService {
         details: { force: options.force === true },
       });
     });
+    for (const digest of digests) await this.releaseArtifact(digest);
   }
 
   async getVersion(name: string, version: number): Promise<ModelVersion> {
