@@ -9,6 +9,7 @@ import { auditCommands } from './commands/audit.js';
 import { configCommands } from './commands/config.js';
 import type { CommandGroup } from './commands/command-helpers.js';
 import { demoCommand } from './commands/demo.js';
+import { deployCommands } from './commands/deploy.js';
 import { initCommand } from './commands/init.js';
 import { jobsCommands } from './commands/jobs.js';
 import { modelsCommands } from './commands/models.js';
@@ -19,6 +20,7 @@ import { webhooksCommands } from './commands/webhooks.js';
 const GROUPS: readonly CommandGroup[] = [
   initCommand,
   modelsCommands,
+  deployCommands,
   auditCommands,
   tokensCommands,
   jobsCommands,

@@ -141,3 +141,20 @@ describe('UploadStaging', () => {
     });
   });
 });
+
+describe('UploadStaging.claim', () => {
+  it('lets exactly one of two concurrent claims take an upload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-claim-'));
+    const staging = new UploadStaging(dir);
+    const up = await staging.receive(Readable.from([Buffer.from('model bytes')]), 1024);
+    const results = await Promise.allSettled([staging.claim(up.uploadId), staging.claim(up.uploadId)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(failed.reason).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ path: string; release: () => Promise<void> }>).value;
+    expect(readFileSync(won.path, 'utf8')).toBe('model bytes');
+    await won.release();
+    expect(readdirSync(dir)).toEqual([]);
+    await expect(staging.claim(up.uploadId)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -77,6 +77,24 @@ export class UploadStaging {
       });
     }
     return path;
+  }
+
+  /**
+   * Takes an upload for one registration: renames it out of reach atomically, so two
+   * registrations of the same id cannot both use it. Returns the path and a release function
+   * that deletes the claimed file.
+   */
+  async claim(uploadId: unknown): Promise<{ path: string; release: () => Promise<void> }> {
+    const path = await this.pathOf(uploadId);
+    const claimed = `${path}.claimed-${randomBytes(6).toString('hex')}`;
+    try {
+      await rename(path, claimed);
+    } catch {
+      throw new KilnError('INVALID_ARGUMENT', `upload_id: upload "${String(uploadId)}" is already being registered`, {
+        field: 'upload_id',
+      });
+    }
+    return { path: claimed, release: () => rm(claimed, { force: true }) };
   }
 
   async discard(uploadId: string): Promise<void> {

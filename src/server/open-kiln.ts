@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../core/clock.js';
 import { type ConfigOverrides, type KilnConfig, readConfigFile, resolveConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { DeploymentService } from '../deploy/deployment-service.js';
 import { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import { SqlAuditLog } from '../govern/audit/sql-audit-log.js';
 import { TokenService } from '../govern/auth/token-service.js';
@@ -61,6 +62,8 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
     const artifacts = new FsArtifactStore(resolve(workspaceDir, config.artifacts.path));
     const signer = await CheckpointSigner.loadOrCreate(join(stateDir, 'keys'));
     const audit = new SqlAuditLog(store, signer, clock, { checkpointFile: join(stateDir, 'audit-checkpoints.jsonl') });
+    // Closed before the store: its last act is to flush the checkpoint file.
+    closers.push(() => audit.close());
     const tokens = new TokenService(store, audit, clock);
     const jobs = new EmbeddedJobQueue(store, audit, clock, {
       concurrency: config.jobs.concurrency,
@@ -76,6 +79,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
     const registry = new RegistryService({ store, artifacts, audit, events: webhooks, clock });
 
     const uploads = new UploadStaging(join(stateDir, 'uploads'));
+    const deployments = new DeploymentService(store, audit, registry, clock);
 
     let closed = false;
     return {
@@ -94,6 +98,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       registry,
       webhooks,
       uploads,
+      deployments,
       async close() {
         if (closed) return;
         closed = true;

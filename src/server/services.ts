@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import type { DeploymentService } from '../deploy/deployment-service.js';
 import type { KilnConfig } from '../core/config.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
@@ -35,4 +36,5 @@ export interface KilnServices {
   readonly registry: RegistryService;
   readonly webhooks: WebhookService;
   readonly uploads: UploadStaging;
+  readonly deployments: DeploymentService;
 }

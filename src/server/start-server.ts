@@ -34,7 +34,15 @@ export async function startServer(kiln: Kiln): Promise<RunningServer> {
     port,
     stop() {
       stopping ??= (async () => {
-        await app.close();
+        // Fastify closes the connections that are idle when closing starts. A keep-alive
+        // connection whose in-flight request finishes later would stay open for as long as its
+        // client keeps it (up to the keep-alive timeout), holding up shutdown: close those too.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await kiln.close();
       })();
       return stopping;

@@ -129,7 +129,19 @@ export interface RevisionsTable {
   revision: number;
 }
 
+export interface DeploymentsTable {
+  name: string;
+  /** `model@version` or `model@alias`. */
+  model_ref: string;
+  settings_json: string;
+  public: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  deployments: DeploymentsTable;
   models: ModelsTable;
   model_versions: ModelVersionsTable;
   model_aliases: ModelAliasesTable;

@@ -7,9 +7,10 @@ import { KilnError } from '../../core/errors.js';
 import type { Dialect } from '../metadata-store.js';
 import { foundation } from './001-foundation.js';
 import { searchIndexes } from './002-search-indexes.js';
+import { deployments } from './003-deployments.js';
 import type { KilnMigration } from './migration.js';
 
-export const MIGRATIONS: readonly KilnMigration[] = [foundation, searchIndexes];
+export const MIGRATIONS: readonly KilnMigration[] = [foundation, searchIndexes, deployments];
 
 function makeMigrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = {

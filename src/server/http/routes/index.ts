@@ -5,6 +5,7 @@
 import type { RouteModule } from '../http-app.js';
 import { auditRoutes } from './audit.js';
 import { configRoutes } from './config.js';
+import { deploymentRoutes } from './deployments.js';
 import { healthRoutes } from './health.js';
 import { jobRoutes } from './jobs.js';
 import { modelRoutes } from './models.js';
@@ -19,4 +20,5 @@ export const ALL_ROUTES: readonly RouteModule[] = [
   jobRoutes,
   webhookRoutes,
   configRoutes,
+  deploymentRoutes,
 ];

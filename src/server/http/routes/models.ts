@@ -3,7 +3,7 @@
  * Registry routes under `/api/v1`: models, uploads, versions, aliases, model cards, search and
  * model download. Each handler decodes, calls the registry, encodes.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { KilnError } from '../../../core/errors.js';
 import { registerModelVersion } from '../../../registry/version-registration.js';
@@ -103,7 +103,15 @@ export const modelRoutes: RouteModule = (app, services) => {
       },
     },
     async (request, reply) => {
-      const staged = await services.uploads.receive(request.body as Readable, services.config.registry.max_model_bytes);
+      // Only the octet-stream parser hands over a stream; any other body was parsed already.
+      if (!(request.body instanceof Readable)) {
+        throw new KilnError(
+          'INVALID_ARGUMENT',
+          `content-type: expected application/octet-stream (the bytes of the ONNX file), got ${request.headers['content-type'] ?? 'none'}`,
+          { field: 'content-type' },
+        );
+      }
+      const staged = await services.uploads.receive(request.body, services.config.registry.max_model_bytes);
       return reply.status(201).send({ upload_id: staged.uploadId, sha256: staged.sha256, size_bytes: staged.sizeBytes });
     },
   );
@@ -140,9 +148,10 @@ export const modelRoutes: RouteModule = (app, services) => {
     },
     async (request, reply) => {
       const b = request.body;
-      const path = await services.uploads.pathOf(b.upload_id);
+      const { path, release } = await services.uploads.claim(b.upload_id);
+      let version: Awaited<ReturnType<typeof registerModelVersion>>;
       try {
-        const version = await registerModelVersion(
+        version = await registerModelVersion(
           registry,
           actorOf(request),
           request.params.name,
@@ -159,10 +168,11 @@ export const modelRoutes: RouteModule = (app, services) => {
           },
           { maxModelBytes: services.config.registry.max_model_bytes, inspectTimeoutMs: services.config.registry.inspect_timeout_ms },
         );
-        return reply.status(201).send(version);
       } finally {
-        await services.uploads.discard(b.upload_id);
+        // The claim moved the upload out of reach at once; this deletes the claimed file.
+        await release();
       }
+      return reply.status(201).send(version);
     },
   );
 
