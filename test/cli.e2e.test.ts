@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCheckpointSignature, verifyInclusionProof } from './support/audit-check.js';
 import { FIXTURE_MODELS, FRAUD_DIR, readCredentials, sha256Hex } from './support/kiln-workspace.js';
-import { type Env, type KilnResult, REPO_DIR, killLeftoverChildren, makeTempDir, runKiln } from './support/run-kiln.js';
+import {
+  type Env,
+  type KilnResult,
+  killLeftoverChildren,
+  makeTempDir,
+  REPO_DIR,
+  runKiln,
+} from './support/run-kiln.js';
 
 interface Version {
   model: string;
@@ -20,7 +27,10 @@ interface Version {
   aliases: string[];
   tags: Record<string, string>;
   metrics: Record<string, number>;
-  signature: { inputs: { name: string; datatype: string; shape: number[] }[]; outputs: { name: string; datatype: string; shape: number[] }[] } | null;
+  signature: {
+    inputs: { name: string; datatype: string; shape: number[] }[];
+    outputs: { name: string; datatype: string; shape: number[] }[];
+  } | null;
   featureSchema: { input: string; columns: { name: string; type: string }[] } | null;
   onnx: { producerName: string } | null;
   createdBy: string;
@@ -47,7 +57,11 @@ async function okJson<T>(args: readonly string[], opts: { cwd?: string; env?: En
 }
 
 /** A command that must fail with exit 1 and `code` in a JSON error on stderr (nothing on stdout). */
-async function failsWith(code: string, args: readonly string[], opts: { cwd?: string; env?: Env } = {}): Promise<string> {
+async function failsWith(
+  code: string,
+  args: readonly string[],
+  opts: { cwd?: string; env?: Env } = {},
+): Promise<string> {
   const r = await kiln(['--json', ...args], opts);
   expect(r.code, `kiln --json ${args.join(' ')}\n${r.stdout}${r.stderr}`).toBe(1);
   expect(r.stdout).toBe('');
@@ -80,7 +94,10 @@ describe('kiln CLI, end to end', () => {
     const credsFile = join(ws, '.kiln', 'credentials');
     expect(statSync(credsFile).mode & 0o777).toBe(0o600);
     const creds = readCredentials(ws);
-    expect(creds).toEqual({ url: 'http://127.0.0.1:8080', token: expect.stringMatching(/^kiln_[A-Za-z0-9_-]{43}$/) });
+    expect(creds).toEqual({
+      url: 'http://127.0.0.1:8080',
+      token: expect.stringMatching(/^kiln_[A-Za-z0-9_-]{43}$/),
+    });
     expect(out).not.toContain(creds.token);
     adminToken = creds.token;
   });
@@ -124,8 +141,13 @@ describe('kiln CLI, end to end', () => {
       ]),
       { cwd: REPO_DIR },
     );
-    const metrics = JSON.parse(readFileSync(join(FRAUD_DIR, 'metrics.json'), 'utf8')) as Record<string, number>;
-    const features = JSON.parse(readFileSync(join(FRAUD_DIR, 'features.json'), 'utf8')) as { columns: { name: string }[] };
+    const metrics = JSON.parse(readFileSync(join(FRAUD_DIR, 'metrics.json'), 'utf8')) as Record<
+      string,
+      number
+    >;
+    const features = JSON.parse(readFileSync(join(FRAUD_DIR, 'features.json'), 'utf8')) as {
+      columns: { name: string }[];
+    };
     expect(v).toMatchObject({
       model: 'fraud',
       version: 1,
@@ -136,12 +158,17 @@ describe('kiln CLI, end to end', () => {
       digest: sha256Hex(readFileSync(join(FRAUD_DIR, 'model.onnx'))),
       createdBy: 'admin',
     });
-    expect(v.signature?.inputs).toEqual([{ name: 'features', datatype: 'FP32', shape: [-1, features.columns.length] }]);
+    expect(v.signature?.inputs).toEqual([
+      { name: 'features', datatype: 'FP32', shape: [-1, features.columns.length] },
+    ]);
     expect(v.featureSchema?.columns.map((c) => c.name)).toEqual(features.columns.map((c) => c.name));
   });
 
   it('registers the PyTorch export as another model', async () => {
-    const out = await ok(fromRepo(['models', 'register', 'torch_mlp', 'test/fixtures/models/torch_mlp.onnx']), { cwd: REPO_DIR });
+    const out = await ok(
+      fromRepo(['models', 'register', 'torch_mlp', 'test/fixtures/models/torch_mlp.onnx']),
+      { cwd: REPO_DIR },
+    );
     expect(out).toContain('registered torch_mlp@1 (READY');
     expect(out).toContain('inputs:  input FP32[-1,8]');
     expect(out).toContain('outputs: output FP32[-1,2]');
@@ -151,7 +178,14 @@ describe('kiln CLI, end to end', () => {
 
   it('refuses a --features list that does not fit the input width, and accepts one that does', async () => {
     const mlp = join(FIXTURE_MODELS, 'mlp_small.onnx');
-    const message = await failsWith('INVALID_FEATURE_SCHEMA', ['models', 'register', 'mlp', mlp, '--features', 'a,b,c']);
+    const message = await failsWith('INVALID_FEATURE_SCHEMA', [
+      'models',
+      'register',
+      'mlp',
+      mlp,
+      '--features',
+      'a,b,c',
+    ]);
     expect(message).toContain('30');
     const human = await kiln(['models', 'register', 'mlp', mlp, '--features', 'a,b,c']);
     expect(human.code).toBe(1);
@@ -160,7 +194,10 @@ describe('kiln CLI, end to end', () => {
     const names = Array.from({ length: 30 }, (_, i) => `f${i}`);
     const v = await okJson<Version>(['models', 'register', 'mlp', mlp, '--features', names.join(',')]);
     expect(v).toMatchObject({ model: 'mlp', version: 3, status: 'READY' });
-    expect(v.featureSchema).toEqual({ input: 'x', columns: names.map((name) => ({ name, type: 'float32' })) });
+    expect(v.featureSchema).toEqual({
+      input: 'x',
+      columns: names.map((name) => ({ name, type: 'float32' })),
+    });
     const versions = await okJson<{ items: Version[] }>(['models', 'versions', 'mlp']);
     expect(versions.items.map((x) => [x.version, x.status]).sort()).toEqual([
       [1, 'FAILED'],
@@ -173,13 +210,20 @@ describe('kiln CLI, end to end', () => {
     const names = (page: { items: { name: string }[] }) => page.items.map((m) => m.name).sort();
     const expected = ['fraud', 'mlp', 'torch_mlp'];
     expect(names(await okJson(['--workspace', ws, 'models', 'list'], { cwd: outside }))).toEqual(expected);
-    expect(names(await okJson(['models', 'list'], { cwd: outside, env: { KILN_HOME: ws } }))).toEqual(expected);
-    expect(names(await okJson(['--workspace', '../ws', 'models', 'list'], { cwd: outside }))).toEqual(expected);
+    expect(names(await okJson(['models', 'list'], { cwd: outside, env: { KILN_HOME: ws } }))).toEqual(
+      expected,
+    );
+    expect(names(await okJson(['--workspace', '../ws', 'models', 'list'], { cwd: outside }))).toEqual(
+      expected,
+    );
     const deep = join(ws, 'a', 'b', 'c');
     mkdirSync(deep, { recursive: true });
     expect(names(await okJson(['models', 'list'], { cwd: deep }))).toEqual(expected);
     // The flag wins over KILN_HOME.
-    await failsWith('WORKSPACE_NOT_FOUND', ['--workspace', outside, 'models', 'list'], { cwd: ws, env: { KILN_HOME: ws } });
+    await failsWith('WORKSPACE_NOT_FOUND', ['--workspace', outside, 'models', 'list'], {
+      cwd: ws,
+      env: { KILN_HOME: ws },
+    });
   });
 
   it('lists, shows and searches models and versions, in text and in JSON', async () => {
@@ -241,7 +285,10 @@ describe('kiln CLI, end to end', () => {
 
   it('downloads the bytes that were registered', async () => {
     const out = join(root, 'out.onnx');
-    await ok(['models', 'download', 'fraud@champion', '-o', 'out.onnx'], { cwd: root, env: { KILN_HOME: ws } });
+    await ok(['models', 'download', 'fraud@champion', '-o', 'out.onnx'], {
+      cwd: root,
+      env: { KILN_HOME: ws },
+    });
     expect(readFileSync(out).equals(readFileSync(join(FRAUD_DIR, 'model.onnx')))).toBe(true);
   });
 
@@ -251,12 +298,19 @@ describe('kiln CLI, end to end', () => {
       ok(['audit', 'log']),
       okJson<{ events: { seq: number; action: string }[] }>(['audit', 'log']),
       kiln(['audit', 'verify']),
-      okJson<{ seq: number; leaf_index: number; tree_size: number; leaf_hash: string; audit_path: string[]; root_hash: string }>([
+      okJson<{
+        seq: number;
+        leaf_index: number;
+        tree_size: number;
+        leaf_hash: string;
+        audit_path: string[];
+        root_hash: string;
+      }>(['audit', 'prove', '1']),
+      okJson<{ from_size: number; to_size: number; to_root: string; proof: string[] }>([
         'audit',
-        'prove',
+        'consistency',
         '1',
       ]),
-      okJson<{ from_size: number; to_size: number; to_root: string; proof: string[] }>(['audit', 'consistency', '1']),
       ok(['audit', 'checkpoint', '-o', headPath]),
       failsWith('INVALID_ARGUMENT', ['audit', 'prove', 'zero']),
     ]);
@@ -269,7 +323,9 @@ describe('kiln CLI, end to end', () => {
     );
 
     expect(verify.code).toBe(0);
-    const verified = new RegExp(`^audit log OK: ${events.length} events, root ([0-9a-f]{64})$`, 'm').exec(verify.stdout);
+    const verified = new RegExp(`^audit log OK: ${events.length} events, root ([0-9a-f]{64})$`, 'm').exec(
+      verify.stdout,
+    );
     expect(verified, verify.stdout).not.toBeNull();
     const rootHash = verified![1]!;
     const size = events.length;
@@ -307,13 +363,23 @@ describe('kiln CLI, end to end', () => {
     expect(list).toMatch(/^ci\s+deployer\s+kiln_/m);
     expect(list).not.toContain(token);
     expect(listJson).not.toContain(token);
-    for (const file of filesUnder(join(ws, '.kiln'))) expect(readFileSync(file).includes(token!), file).toBe(false);
+    for (const file of filesUnder(join(ws, '.kiln')))
+      expect(readFileSync(file).includes(token!), file).toBe(false);
     expect(moved).toBe('fraud@challenger → version 1\n');
     expect(denied).toContain('admin');
     // The audit log names the token that acted.
-    const byCi = await okJson<{ events: { actor: string; action: string; resource: string }[] }>(['audit', 'log', '--actor', 'ci']);
+    const byCi = await okJson<{ events: { actor: string; action: string; resource: string }[] }>([
+      'audit',
+      'log',
+      '--actor',
+      'ci',
+    ]);
     expect(byCi.events).toEqual([
-      expect.objectContaining({ actor: 'ci', action: 'alias.move', resource: 'model/fraud/alias/challenger' }),
+      expect.objectContaining({
+        actor: 'ci',
+        action: 'alias.move',
+        resource: 'model/fraud/alias/challenger',
+      }),
     ]);
 
     expect(await ok(['tokens', 'revoke', 'ci'])).toContain('revoked token "ci"');
@@ -340,7 +406,18 @@ describe('kiln CLI, end to end', () => {
       'init',
       'serve',
       'demo',
-      ...['register', 'list', 'search', 'show', 'versions', 'alias', 'unalias', 'card', 'download', 'delete'].map((c) => `models ${c}`),
+      ...[
+        'register',
+        'list',
+        'search',
+        'show',
+        'versions',
+        'alias',
+        'unalias',
+        'card',
+        'download',
+        'delete',
+      ].map((c) => `models ${c}`),
       ...['log', 'verify', 'prove', 'consistency', 'checkpoint'].map((c) => `audit ${c}`),
       ...['create', 'list', 'revoke'].map((c) => `tokens ${c}`),
       ...['list', 'show', 'cancel', 'schedules'].map((c) => `jobs ${c}`),
@@ -348,7 +425,9 @@ describe('kiln CLI, end to end', () => {
     ];
     // Walk the tree as --help shows it, so a command added later is checked too.
     const groups = subcommandsIn(await helpOf([]));
-    const subs = await Promise.all(groups.map(async (g) => subcommandsIn(await helpOf([g])).map((s) => `${g} ${s}`)));
+    const subs = await Promise.all(
+      groups.map(async (g) => subcommandsIn(await helpOf([g])).map((s) => `${g} ${s}`)),
+    );
     const discovered = [...groups, ...subs.flat()];
     expect(discovered).toEqual(expect.arrayContaining(expected));
     const leaves = subs.flatMap((list, i) => (list.length === 0 ? [groups[i]!] : list));

@@ -10,11 +10,22 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAUD_DIR, readCredentials } from './support/kiln-workspace.js';
-import { type KilnResult, killLeftoverChildren, makeTempDir, runKiln, startServe, waitUntil } from './support/run-kiln.js';
+import {
+  type KilnResult,
+  killLeftoverChildren,
+  makeTempDir,
+  runKiln,
+  startServe,
+  waitUntil,
+} from './support/run-kiln.js';
 
 const root = makeTempDir('logs');
 const ws = join(root, 'ws');
-const env = { KILN_LOG_LEVEL: 'trace', KILN_NETWORK_ALLOW: 'http://127.0.0.1:*', KILN_JOBS_POLL_INTERVAL_MS: '50' };
+const env = {
+  KILN_LOG_LEVEL: 'trace',
+  KILN_NETWORK_ALLOW: 'http://127.0.0.1:*',
+  KILN_JOBS_POLL_INTERVAL_MS: '50',
+};
 /** Every secret seen during the test; none may appear in any log. */
 const secrets: string[] = [];
 let adminToken = '';
@@ -70,17 +81,36 @@ describe('logs at trace level', () => {
     expect((await api('/api/v1/models', { authorization: `Token ${adminToken}` })).status).toBe(401);
     expect((await api('/api/v1/models', { authorization: adminToken })).status).toBe(401);
 
-    const created = await api('/api/v1/tokens', { method: 'POST', token: adminToken, body: JSON.stringify({ name: 'ci', role: 'deployer' }) });
+    const created = await api('/api/v1/tokens', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ name: 'ci', role: 'deployer' }),
+    });
     expect(created.status).toBe(201);
     const ciToken = ((await created.json()) as { token: string }).token;
     secrets.push(ciToken);
     expect((await api('/api/v1/models/fraud', { token: ciToken })).status).toBe(200);
     expect((await api('/api/v1/tokens', { token: ciToken })).status).toBe(403);
     // A token created with the CLI through the server: printed once to the CLI's stdout, never logged.
-    const viaCli = await runKiln(['--url', server.url, '--token', adminToken, '--json', 'tokens', 'create', '--name', 'cli', '--role', 'viewer'], {
-      cwd: ws,
-      env,
-    });
+    const viaCli = await runKiln(
+      [
+        '--url',
+        server.url,
+        '--token',
+        adminToken,
+        '--json',
+        'tokens',
+        'create',
+        '--name',
+        'cli',
+        '--role',
+        'viewer',
+      ],
+      {
+        cwd: ws,
+        env,
+      },
+    );
     expect(viaCli.code, viaCli.stderr).toBe(0);
     secrets.push((JSON.parse(viaCli.stdout) as { token: string }).token);
     expect(viaCli.stderr).not.toContain(adminToken);
@@ -94,19 +124,32 @@ describe('logs at trace level', () => {
       body: JSON.stringify({ url: hookUrl, events: ['alias.moved'], secret: givenSecret }),
     });
     expect(withGiven.status).toBe(201);
-    const generated = await api('/api/v1/webhooks', { method: 'POST', token: adminToken, body: JSON.stringify({ url: hookUrl, events: ['alias.moved'] }) });
+    const generated = await api('/api/v1/webhooks', {
+      method: 'POST',
+      token: adminToken,
+      body: JSON.stringify({ url: hookUrl, events: ['alias.moved'] }),
+    });
     expect(generated.status).toBe(201);
     secrets.push(((await generated.json()) as { secret: string }).secret);
     // A too-short secret is refused; the refusal must not be logged with the value either.
     const shortSecret = 'short-secret';
     expect(
-      (await api('/api/v1/webhooks', { method: 'POST', token: adminToken, body: JSON.stringify({ url: hookUrl, events: ['alias.moved'], secret: shortSecret }) }))
-        .status,
+      (
+        await api('/api/v1/webhooks', {
+          method: 'POST',
+          token: adminToken,
+          body: JSON.stringify({ url: hookUrl, events: ['alias.moved'], secret: shortSecret }),
+        })
+      ).status,
     ).toBe(400);
     secrets.push(shortSecret);
 
     // Signed deliveries are attempted (and refused by the receiver) while the server runs.
-    const moved = await api('/api/v1/models/fraud/aliases/champion', { method: 'PUT', token: ciToken, body: JSON.stringify({ version: 1 }) });
+    const moved = await api('/api/v1/models/fraud/aliases/champion', {
+      method: 'PUT',
+      token: ciToken,
+      body: JSON.stringify({ version: 1 }),
+    });
     expect(moved.status).toBe(200);
     await waitUntil(() => refused >= 2, 'both deliveries to be attempted');
 
@@ -121,7 +164,10 @@ describe('logs at trace level', () => {
   });
 
   it('the local CLI logs no secret on stderr, and prints a new token only on stdout', async () => {
-    const r = keep('kiln tokens create', await runKiln(['--json', 'tokens', 'create', '--name', 'local', '--role', 'viewer'], { cwd: ws, env }));
+    const r = keep(
+      'kiln tokens create',
+      await runKiln(['--json', 'tokens', 'create', '--name', 'local', '--role', 'viewer'], { cwd: ws, env }),
+    );
     expect(r.code, r.stderr).toBe(0);
     const token = (JSON.parse(r.stdout) as { token: string }).token;
     secrets.push(token);
@@ -136,7 +182,11 @@ describe('logs at trace level', () => {
   it('no log holds any token or secret, whole or without its kiln_ prefix', () => {
     expect(secrets.length).toBeGreaterThanOrEqual(8);
     expect(logs.map((l) => l.what)).toContain('kiln serve');
-    for (const { what, text } of logs) expect(secretsIn(text).map((s) => `${s.slice(0, 8)}…`), what).toEqual([]);
+    for (const { what, text } of logs)
+      expect(
+        secretsIn(text).map((s) => `${s.slice(0, 8)}…`),
+        what,
+      ).toEqual([]);
   });
 });
 

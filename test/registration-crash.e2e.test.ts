@@ -6,12 +6,30 @@
  * next `kiln serve` fails the stale PENDING version.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_MODELS, FRAUD_DIR, initWorkspace, sha256Hex } from './support/kiln-workspace.js';
-import { killLeftoverChildren, makeTempDir, runKiln, runKilnJson, spawnKiln, startServe, waitForExit, waitUntil } from './support/run-kiln.js';
+import {
+  killLeftoverChildren,
+  makeTempDir,
+  runKiln,
+  runKilnJson,
+  spawnKiln,
+  startServe,
+  waitForExit,
+  waitUntil,
+} from './support/run-kiln.js';
 
 interface Version {
   version: number;
@@ -73,17 +91,22 @@ describe('a registration killed midway', () => {
   const fraudDigest = sha256Hex(readFileSync(join(FRAUD_DIR, 'model.onnx')));
   const torchDigest = sha256Hex(readFileSync(join(FIXTURE_MODELS, 'torch_mlp.onnx')));
 
-  it('leaves a PENDING version, never a READY one, and only whole blobs in the artifact store', { timeout: 60_000 }, async () => {
+  it('leaves a PENDING version, never a READY one, and only whole blobs in the artifact store', {
+    timeout: 60_000,
+  }, async () => {
     const first = await runKiln(['models', 'register', 'fraud', join(FRAUD_DIR, 'model.onnx')], { cwd: ws });
     expect(first.code, first.stderr).toBe(0);
 
     const db = new Database(join(ws, '.kiln', 'kiln.db'), { readonly: true, fileMustExist: true });
     try {
-      const row = db.prepare<[], { status: string }>("select status from model_versions where model_name = 'fraud' and version = 2");
+      const row = db.prepare<[], { status: string }>(
+        "select status from model_versions where model_name = 'fraud' and version = 2",
+      );
       const registering = spawnKiln(['models', 'register', 'fraud', bigFile], { cwd: ws });
       const status = await waitUntil(
         () => {
-          if (registering.child.exitCode !== null) throw new Error(`the registration ended before it was killed:\n${registering.stderr()}`);
+          if (registering.child.exitCode !== null)
+            throw new Error(`the registration ended before it was killed:\n${registering.stderr()}`);
           return row.get()?.status;
         },
         'the PENDING version to be committed',
@@ -106,11 +129,18 @@ describe('a registration killed midway', () => {
     ]);
     expect(versions.some((v) => v.status === 'READY' && v.version !== 1)).toBe(false);
     await runKiln(['--json', 'models', 'show', 'fraud@2'], { cwd: ws }).then((r) => {
-      expect(JSON.parse(r.stdout)).toMatchObject({ version: 2, status: 'PENDING', statusMessage: 'registering' });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        version: 2,
+        status: 'PENDING',
+        statusMessage: 'registering',
+      });
     });
     // The bare name resolves to the newest READY version, not the dead one.
     const out = join(root, 'latest.onnx');
-    expect(await runKilnJson(['models', 'download', 'fraud', '-o', out], { cwd: ws })).toMatchObject({ version: 1, sha256: fraudDigest });
+    expect(await runKilnJson(['models', 'download', 'fraud', '-o', out], { cwd: ws })).toMatchObject({
+      version: 1,
+      sha256: fraudDigest,
+    });
     expect(sha256Hex(readFileSync(out))).toBe(fraudDigest);
 
     // A partial copy may remain in tmp/, never under its digest's name.
@@ -123,7 +153,10 @@ describe('a registration killed midway', () => {
   });
 
   it('the next registration works and takes the next version number', async () => {
-    const v = await runKilnJson<Version>(['models', 'register', 'fraud', join(FIXTURE_MODELS, 'torch_mlp.onnx')], { cwd: ws });
+    const v = await runKilnJson<Version>(
+      ['models', 'register', 'fraud', join(FIXTURE_MODELS, 'torch_mlp.onnx')],
+      { cwd: ws },
+    );
     expect(v).toMatchObject({ version: 3, status: 'READY', digest: torchDigest });
     expect((await versionsOf('fraud')).items.map((x) => [x.version, x.status])).toEqual([
       [1, 'READY'],
@@ -134,7 +167,9 @@ describe('a registration killed midway', () => {
     await auditVerifies();
   });
 
-  it('kiln serve leaves a fresh PENDING version alone and fails one older than 10 minutes', { timeout: 60_000 }, async () => {
+  it('kiln serve leaves a fresh PENDING version alone and fails one older than 10 minutes', {
+    timeout: 60_000,
+  }, async () => {
     // A PENDING registration may be alive in another process: the server must not fail it at once.
     let server = await startServe({ cwd: ws });
     expect((await server.stop('SIGTERM')).code).toBe(0);
@@ -144,7 +179,9 @@ describe('a registration killed midway', () => {
     const db = new Database(join(ws, '.kiln', 'kiln.db'));
     try {
       const old = new Date(Date.now() - 11 * 60 * 1000).toISOString();
-      const changed = db.prepare("update model_versions set created_at = ? where model_name = 'fraud' and version = 2").run(old);
+      const changed = db
+        .prepare("update model_versions set created_at = ? where model_name = 'fraud' and version = 2")
+        .run(old);
       expect(changed.changes).toBe(1);
     } finally {
       db.close();

@@ -4,12 +4,21 @@
  * SIGTERM that arrives while an upload is still streaming in.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, type ClientRequest, request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initWorkspace, sha256Hex } from './support/kiln-workspace.js';
-import { REPO_DIR, type ServeProcess, killLeftoverChildren, makeTempDir, runKiln, startServe, waitForExit, waitUntil } from './support/run-kiln.js';
+import {
+  killLeftoverChildren,
+  makeTempDir,
+  REPO_DIR,
+  runKiln,
+  type ServeProcess,
+  startServe,
+  waitForExit,
+  waitUntil,
+} from './support/run-kiln.js';
 
 const root = makeTempDir('serve');
 const ws = join(root, 'ws');
@@ -40,7 +49,9 @@ describe('kiln serve', () => {
     expect(docs.status).toBe(200);
     const spec = (await docs.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(spec.openapi).toMatch(/^3\./);
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/models', '/api/v1/uploads', '/api/v1/health']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/models', '/api/v1/uploads', '/api/v1/health']),
+    );
 
     const closed = await fetch(`${server.url}/api/v1/models`);
     expect(closed.status).toBe(401);
@@ -65,18 +76,28 @@ describe('kiln serve', () => {
       { cwd: elsewhere },
     );
     expect(reg.code, reg.stderr).toBe(0);
-    expect(JSON.parse(reg.stdout)).toMatchObject({ model: 'fraud', version: 1, status: 'READY', createdBy: 'admin' });
+    expect(JSON.parse(reg.stdout)).toMatchObject({
+      model: 'fraud',
+      version: 1,
+      status: 'READY',
+      createdBy: 'admin',
+    });
 
     const [list, viaEnv, local] = await Promise.all([
       runKiln([...remote, 'models', 'list'], { cwd: elsewhere }),
-      runKiln(['--url', server.url, '--json', 'models', 'versions', 'fraud'], { cwd: elsewhere, env: { KILN_TOKEN: token } }),
+      runKiln(['--url', server.url, '--json', 'models', 'versions', 'fraud'], {
+        cwd: elsewhere,
+        env: { KILN_TOKEN: token },
+      }),
       // The local CLI reads the same workspace the server wrote to.
       runKiln(['--json', 'models', 'show', 'fraud@1'], { cwd: ws }),
     ]);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/^fraud\s+1\s/m);
     expect(viaEnv.code, viaEnv.stderr).toBe(0);
-    expect(JSON.parse(viaEnv.stdout).items).toEqual([expect.objectContaining({ version: 1, status: 'READY' })]);
+    expect(JSON.parse(viaEnv.stdout).items).toEqual([
+      expect.objectContaining({ version: 1, status: 'READY' }),
+    ]);
     expect(JSON.parse(local.stdout)).toMatchObject({ description: 'registered over HTTP', status: 'READY' });
   });
 
@@ -84,7 +105,10 @@ describe('kiln serve', () => {
     const [plain, json, wrong] = await Promise.all([
       runKiln(['--url', server.url, 'models', 'list'], { cwd: ws }),
       runKiln(['--url', server.url, '--json', 'models', 'list'], { cwd: ws }),
-      runKiln(['--url', server.url, '--json', 'models', 'list'], { cwd: ws, env: { KILN_TOKEN: 'kiln_wrong' } }),
+      runKiln(['--url', server.url, '--json', 'models', 'list'], {
+        cwd: ws,
+        env: { KILN_TOKEN: 'kiln_wrong' },
+      }),
     ]);
     expect(plain.code).toBe(1);
     expect(plain.stderr).toContain('UNAUTHENTICATED');
@@ -93,6 +117,13 @@ describe('kiln serve', () => {
       expect(r.stdout).toBe('');
       expect(JSON.parse(r.stderr).error.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it('drains and exits 0 on a SIGTERM sent the moment it reports its URL', async () => {
+    const second = await startServe({ cwd: ws });
+    const exit = await second.stop('SIGTERM');
+    expect(exit, exit.stderr).toMatchObject({ code: 0, signal: null });
+    expect(exit.stderr).toContain('SIGTERM: draining and shutting down');
   });
 
   it('on SIGTERM stops accepting, finishes an upload that is streaming in, and exits 0', async () => {
@@ -130,14 +161,20 @@ describe('kiln serve', () => {
     });
     // The handler is streaming the upload to disk: the request is in flight.
     await waitUntil(() => {
-      const files = readdirSync(uploads).filter((f) => f.startsWith('up_'));
-      return files.some((f) => statSync(join(uploads, f)).size > 0);
+      const files = existsSync(uploads) ? readdirSync(uploads).filter((f) => f.startsWith('up_')) : [];
+      return files.some((f) => (statSync(join(uploads, f), { throwIfNoEntry: false })?.size ?? 0) > 0);
     }, 'the upload to start arriving');
 
     server.child.kill('SIGTERM');
-    await waitUntil(() => server.stderr().includes('SIGTERM: draining and shutting down'), 'the server to start draining');
+    await waitUntil(
+      () => server.stderr().includes('SIGTERM: draining and shutting down'),
+      'the server to start draining',
+    );
     // New connections are no longer served normally while the old request drains.
-    const late = await fetch(`${server.url}/api/v1/health`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(5000) }).then(
+    const late = await fetch(`${server.url}/api/v1/health`, {
+      headers: { connection: 'close' },
+      signal: AbortSignal.timeout(5000),
+    }).then(
       (r) => r.status,
       (e: Error) => (e.name === 'TimeoutError' ? 'no answer' : 'refused'),
     );

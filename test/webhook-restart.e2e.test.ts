@@ -5,13 +5,21 @@
  * `kiln serve` delivers the same event, signed as docs/webhooks.md describes.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { mkdirSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FRAUD_DIR, initWorkspace } from './support/kiln-workspace.js';
-import { type ServeProcess, killLeftoverChildren, makeTempDir, runKiln, runKilnJson, startServe, waitUntil } from './support/run-kiln.js';
+import {
+  killLeftoverChildren,
+  makeTempDir,
+  runKiln,
+  runKilnJson,
+  type ServeProcess,
+  startServe,
+  waitUntil,
+} from './support/run-kiln.js';
 
 interface Received {
   readonly headers: IncomingHttpHeaders;
@@ -64,7 +72,11 @@ class Receiver {
 
 const root = makeTempDir('webhook');
 const ws = join(root, 'ws');
-const env = { KILN_NETWORK_ALLOW: 'http://127.0.0.1:*', KILN_JOBS_POLL_INTERVAL_MS: '50', KILN_JOBS_LEASE_MS: '1000' };
+const env = {
+  KILN_NETWORK_ALLOW: 'http://127.0.0.1:*',
+  KILN_JOBS_POLL_INTERVAL_MS: '50',
+  KILN_JOBS_LEASE_MS: '1000',
+};
 const receiver = new Receiver();
 let token = '';
 let secret = '';
@@ -96,7 +108,10 @@ afterAll(async () => {
 /** Moves `fraud@champion` through the running server; returns the delivery id of the first (refused) attempt. */
 async function moveAliasAndSeeItRefused(version: number): Promise<string> {
   const before = receiver.received.length;
-  const r = await runKiln(['--url', server!.url, '--token', token, 'models', 'alias', 'fraud', 'champion', String(version)], { cwd: ws, env });
+  const r = await runKiln(
+    ['--url', server!.url, '--token', token, 'models', 'alias', 'fraud', 'champion', String(version)],
+    { cwd: ws, env },
+  );
   expect(r.code, r.stderr).toBe(0);
   const attempt = await waitUntil(() => receiver.received[before], 'the first delivery attempt', 20_000);
   expect(attempt.answered).toBe(503);
@@ -114,17 +129,27 @@ function expectSignedDelivery(r: Received, deliveryId: string, data: Record<stri
   expect(m, header).not.toBeNull();
   const expected = createHmac('sha256', Buffer.from(secret, 'utf8')).update(r.body).digest();
   expect(timingSafeEqual(Buffer.from(m![1]!, 'hex'), expected)).toBe(true);
-  expect(JSON.parse(r.body.toString('utf8'))).toMatchObject({ id: deliveryId, type: 'alias.moved', model: 'fraud', data });
+  expect(JSON.parse(r.body.toString('utf8'))).toMatchObject({
+    id: deliveryId,
+    type: 'alias.moved',
+    model: 'fraud',
+    data,
+  });
 }
 
 async function jobOf(deliveryId: string, opts: { url?: string } = {}): Promise<Job | undefined> {
   const remote = opts.url ? ['--url', opts.url, '--token', token] : [];
-  const r = await runKilnJson<{ jobs: Job[] }>([...remote, 'jobs', 'list', '--type', 'webhook.deliver'], { cwd: ws, env });
+  const r = await runKilnJson<{ jobs: Job[] }>([...remote, 'jobs', 'list', '--type', 'webhook.deliver'], {
+    cwd: ws,
+    env,
+  });
   return r.jobs.find((j) => j.payload.deliveryId === deliveryId);
 }
 
 describe('webhook deliveries across a server restart', () => {
-  it('a delivery refused before a crash (SIGKILL) is made, signed, after the restart', { timeout: 60_000 }, async () => {
+  it('a delivery refused before a crash (SIGKILL) is made, signed, after the restart', {
+    timeout: 60_000,
+  }, async () => {
     receiver.status = 503;
     server = await startServe({ cwd: ws, env });
     const deliveryId = await moveAliasAndSeeItRefused(1);
@@ -150,7 +175,9 @@ describe('webhook deliveries across a server restart', () => {
     expect(receiver.received.filter((r) => r.headers['x-kiln-event'] !== 'alias.moved')).toEqual([]);
   });
 
-  it('a delivery refused before a graceful stop (SIGTERM) is kept queued and made after the restart', { timeout: 60_000 }, async () => {
+  it('a delivery refused before a graceful stop (SIGTERM) is kept queued and made after the restart', {
+    timeout: 60_000,
+  }, async () => {
     receiver.status = 503;
     server ??= await startServe({ cwd: ws, env });
     const deliveryId = await moveAliasAndSeeItRefused(2);
@@ -175,12 +202,18 @@ describe('webhook deliveries across a server restart', () => {
       20_000,
     );
     expectSignedDelivery(delivered, deliveryId, { alias: 'champion', version: 2, previous: 1 });
-    await waitUntil(async () => (await jobOf(deliveryId, { url: server!.url }))?.status === 'succeeded', 'the job to succeed');
+    await waitUntil(
+      async () => (await jobOf(deliveryId, { url: server!.url }))?.status === 'succeeded',
+      'the job to succeed',
+    );
 
     const stoppedAgain = await server.stop('SIGTERM');
     expect(stoppedAgain.code, stoppedAgain.stderr).toBe(0);
     server = undefined;
-    const all = await runKilnJson<{ jobs: Job[] }>(['jobs', 'list', '--type', 'webhook.deliver'], { cwd: ws, env });
+    const all = await runKilnJson<{ jobs: Job[] }>(['jobs', 'list', '--type', 'webhook.deliver'], {
+      cwd: ws,
+      env,
+    });
     expect(all.jobs.map((j) => j.status)).toEqual(['succeeded', 'succeeded']);
   });
 });

@@ -5,13 +5,10 @@
  * once, at the boundary, printed to stderr with their stable code, and turned into exit code 1.
  */
 import { KilnError, toKilnError } from '../core/errors.js';
-import { buildHttpApp } from '../server/http/http-app.js';
-import { ALL_ROUTES } from '../server/http/routes/index.js';
-import { type Kiln, openKiln } from '../server/open-kiln.js';
+import type { Kiln } from '../server/open-kiln.js';
 import { readCredentials } from '../workspace/credentials.js';
 import { findWorkspace } from '../workspace/find-workspace.js';
 import { type ApiClient, HttpApiClient } from './api-client.js';
-import { InProcessApiClient } from './in-process-api-client.js';
 
 export interface GlobalOptions {
   readonly workspace?: string;
@@ -52,6 +49,8 @@ export class CliContext {
 
   /** Services of the local workspace, for commands that run locally only (serve, init). */
   async openLocal(overrides: Record<string, unknown> = {}): Promise<Kiln> {
+    // Loaded on first use: `--help` and remote commands never pay for the server's modules.
+    const { openKiln } = await import('../server/open-kiln.js');
     if (!this.#kiln) this.#kiln = await openKiln({ workspaceDir: this.workspaceDir(), env: this.io.env, overrides });
     return this.#kiln;
   }
@@ -65,6 +64,11 @@ export class CliContext {
     }
     const dir = this.workspaceDir();
     const kiln = await this.openLocal();
+    const [{ buildHttpApp }, { ALL_ROUTES }, { InProcessApiClient }] = await Promise.all([
+      import('../server/http/http-app.js'),
+      import('../server/http/routes/index.js'),
+      import('./in-process-api-client.js'),
+    ]);
     const { app } = await buildHttpApp({ services: kiln, routes: ALL_ROUTES, logger: false });
     const creds = token ? null : readCredentials(dir);
     this.#client = new InProcessApiClient(app, token ?? creds?.token, async () => {});

@@ -63,6 +63,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
     }
+    // An option's value parser (e.g. --port) throws before the preAction hook has passed on --json.
+    if (!ctx.json && program.opts().json === true) ctx.setOptions(program.opts());
     ctx.printError(e);
     return 1;
   } finally {

@@ -22,6 +22,8 @@ export async function startServer(kiln: Kiln): Promise<RunningServer> {
   const failed = await kiln.registry.failInterruptedRegistrations(INTERRUPTED_AFTER_MS);
   if (failed > 0) kiln.logger.warn({ failed }, 'marked interrupted registrations FAILED');
   await kiln.uploads.sweep(kiln.clock.now().getTime());
+  // Partial blobs of writes that died (a killed registration); live writes are far younger.
+  await kiln.artifacts.sweepTemporary(kiln.clock.now().getTime(), INTERRUPTED_AFTER_MS);
   await app.listen({ host: kiln.config.server.host, port: kiln.config.server.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : kiln.config.server.port;

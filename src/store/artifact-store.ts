@@ -27,6 +27,8 @@ export interface ArtifactStore {
   /** Local path of the blob, for engines that must read a file (ONNX Runtime, DuckDB). Verified first. */
   localPath(digest: string): Promise<string>;
   delete(digest: string): Promise<void>;
+  /** Removes temporary files left by writes that died (older than `olderThanMs`); returns how many. */
+  sweepTemporary(nowMs: number, olderThanMs: number): Promise<number>;
 }
 
 const DIGEST_RE = /^[0-9a-f]{64}$/;

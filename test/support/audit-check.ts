@@ -16,7 +16,7 @@ export function verifyInclusionProof(p: {
   if (p.leaf_index >= p.tree_size) return false;
   let fn = p.leaf_index;
   let sn = p.tree_size - 1;
-  let r = Buffer.from(p.leaf_hash, 'hex');
+  let r: Buffer = Buffer.from(p.leaf_hash, 'hex');
   for (const hex of p.audit_path) {
     const node = Buffer.from(hex, 'hex');
     if (sn === 0) return false;
@@ -36,7 +36,11 @@ export function verifyInclusionProof(p: {
 }
 
 function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 }
 
 /**

@@ -17,7 +17,10 @@ export async function initWorkspace(dir: string, env: Env = {}): Promise<string>
 }
 
 export function readCredentials(dir: string): { url: string; token: string } {
-  return JSON.parse(readFileSync(join(dir, '.kiln', 'credentials'), 'utf8')) as { url: string; token: string };
+  return JSON.parse(readFileSync(join(dir, '.kiln', 'credentials'), 'utf8')) as {
+    url: string;
+    token: string;
+  };
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {

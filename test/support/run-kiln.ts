@@ -98,7 +98,11 @@ export function waitForExit(p: KilnProcess, timeoutMs: number, what: string): Pr
 }
 
 /** Sends `signal` (default SIGTERM) and waits for the exit; SIGKILL after `timeoutMs`. */
-export async function stopProcess(p: KilnProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<KilnResult> {
+export async function stopProcess(
+  p: KilnProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 20_000,
+): Promise<KilnResult> {
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
   return withTimeout(p, timeoutMs, `stopping pid ${p.child.pid} with ${signal}`);
 }
@@ -116,7 +120,9 @@ const SERVING_RE = /Kiln is serving on (http:\/\/127\.0\.0\.1:(\d+))/;
  * Starts `kiln serve --port 0` in `options.cwd` (or with `--workspace`, via `args`) and resolves
  * once it prints the line with its URL; rejects with its output if it exits or times out first.
  */
-export async function startServe(options: RunOptions & { readonly args?: readonly string[] }): Promise<ServeProcess> {
+export async function startServe(
+  options: RunOptions & { readonly args?: readonly string[] },
+): Promise<ServeProcess> {
   const p = spawnKiln([...(options.args ?? []), 'serve', '--port', '0'], options);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
@@ -148,7 +154,12 @@ export async function startServe(options: RunOptions & { readonly args?: readonl
 }
 
 /** Resolves once `predicate()` is truthy; rejects with `what` after `timeoutMs`. */
-export async function waitUntil<T>(predicate: () => T | Promise<T>, what: string, timeoutMs = 20_000, intervalMs = 20): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  predicate: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 20_000,
+  intervalMs = 20,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await predicate();
@@ -176,7 +187,9 @@ async function withTimeout(p: KilnProcess, timeoutMs: number, what: string): Pro
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       p.child.kill('SIGKILL');
-      reject(new Error(`${what}: no exit within ${timeoutMs} ms\nstdout:\n${p.stdout()}\nstderr:\n${p.stderr()}`));
+      reject(
+        new Error(`${what}: no exit within ${timeoutMs} ms\nstdout:\n${p.stdout()}\nstderr:\n${p.stderr()}`),
+      );
     }, timeoutMs);
   });
   try {

@@ -8,9 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelVersion, Page } from '../../registry/registry-types.js';
-import { startServer, stopOnSignals } from '../../server/start-server.js';
 import { isWorkspace } from '../../workspace/find-workspace.js';
-import { initWorkspace } from '../../workspace/init-workspace.js';
 import { callJson } from '../api-client.js';
 import type { CliContext } from '../cli-context.js';
 import type { CommandGroup } from './command-helpers.js';
@@ -26,6 +24,8 @@ export const demoCommand: CommandGroup = (program, ctx) => {
     .option('--port <port>', 'HTTP port (default 8080, or KILN_PORT)', portOption)
     .option('--no-serve', 'prepare the workspace and exit')
     .action(async (o) => {
+      const { initWorkspace } = await import('../../workspace/init-workspace.js');
+      const { startServer, stopOnSignals } = await import('../../server/start-server.js');
       const dir = resolve(ctx.io.cwd, o.dir);
       if (!isWorkspace(dir)) {
         await initWorkspace(dir, ctx.io.env);
@@ -42,8 +42,9 @@ export const demoCommand: CommandGroup = (program, ctx) => {
       const quiet = ctx.io.env.KILN_LOG_LEVEL ? {} : { 'log.level': 'warn' };
       const kiln = await ctx.openLocal({ 'server.port': o.port, ...quiet });
       const server = await startServer(kiln);
+      const stopped = new Promise<void>((done) => stopOnSignals(server, done));
       ctx.io.stdout(nextSteps(server.url, dir, ctx.io.cwd, version));
-      await new Promise<void>((done) => stopOnSignals(server, done));
+      await stopped;
     });
 };
 

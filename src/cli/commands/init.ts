@@ -3,7 +3,6 @@
  * `kiln init [dir]`.
  */
 import { resolve } from 'node:path';
-import { initWorkspace } from '../../workspace/init-workspace.js';
 import type { CommandGroup } from './command-helpers.js';
 
 export const initCommand: CommandGroup = (program, ctx) => {
@@ -12,6 +11,7 @@ export const initCommand: CommandGroup = (program, ctx) => {
     .description('Create a workspace: kiln.yaml, .kiln/ (database, artifacts, audit key) and an admin token')
     .argument('[dir]', 'folder to initialise', '.')
     .action(async (dir: string) => {
+      const { initWorkspace } = await import('../../workspace/init-workspace.js');
       const r = await initWorkspace(resolve(ctx.io.cwd, dir), ctx.io.env);
       ctx.print(
         { workspace: r.workspaceDir, config: r.configFile, credentials: r.credentialsFile, url: r.url },

@@ -29,25 +29,26 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
     .option('--dataset <name@version>', 'training dataset lineage (repeatable)', collect, [])
     .option('--run <id>', 'training run id (lineage)')
     .action(async (name: string, file: string, o) => {
-      const bytes = readModelFile(file);
-      const client = await ctx.client();
-      const upload = await callJson<{ upload_id: string }>(client, { method: 'POST', path: '/api/v1/uploads', body: bytes });
+      // Flags and their files are read before the upload, so a bad one leaves no staged upload behind.
       const lineage: { datasets?: string[]; run?: string } = {};
       if (o.dataset.length > 0) lineage.datasets = o.dataset;
       if (o.run) lineage.run = o.run;
+      const metadata = {
+        description: o.description,
+        model_description: o.modelDescription,
+        tags: keyValues(o.tag, '--tag'),
+        params: keyValues(o.param, '--param'),
+        metrics: o.metrics ? readJsonFile(o.metrics, '--metrics') : undefined,
+        lineage,
+        features: o.features ? parseFeaturesOption(o.features) : undefined,
+      };
+      const bytes = readModelFile(file);
+      const client = await ctx.client();
+      const upload = await callJson<{ upload_id: string }>(client, { method: 'POST', path: '/api/v1/uploads', body: bytes });
       const version = await callJson<ModelVersion>(client, {
         method: 'POST',
         path: `/api/v1/models/${enc(name)}/versions`,
-        json: {
-          upload_id: upload.upload_id,
-          description: o.description,
-          model_description: o.modelDescription,
-          tags: keyValues(o.tag, '--tag'),
-          params: keyValues(o.param, '--param'),
-          metrics: o.metrics ? readJsonFile(o.metrics, '--metrics') : undefined,
-          lineage,
-          features: o.features ? parseFeaturesOption(o.features) : undefined,
-        },
+        json: { upload_id: upload.upload_id, ...metadata },
       });
       ctx.print(version, (v) => `registered ${v.model}@${v.version} (${v.status}, sha256 ${v.digest})\n${signatureText(v)}`);
     });

@@ -3,7 +3,6 @@
  * `kiln serve`: the control plane (and, with the serving issue, the data plane) plus job workers.
  */
 import { invalid } from '../../core/errors.js';
-import { startServer, stopOnSignals } from '../../server/start-server.js';
 import type { CommandGroup } from './command-helpers.js';
 
 export function portOption(v: string): number {
@@ -18,9 +17,12 @@ export const serveCommand: CommandGroup = (program, ctx) => {
     .option('--port <port>', 'HTTP port (default 8080, or server.port / KILN_PORT)', portOption)
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .action(async (o) => {
+      const { startServer, stopOnSignals } = await import('../../server/start-server.js');
       const kiln = await ctx.openLocal({ 'server.port': o.port, 'server.host': o.host });
       const server = await startServer(kiln);
+      // Signals are handled before the server says it is up: a SIGTERM sent on seeing that line drains.
+      const stopped = new Promise<void>((resolveStopped) => stopOnSignals(server, resolveStopped));
       ctx.io.stderr(`Kiln is serving on ${server.url} (API docs: ${server.url}/api/docs). Ctrl-C stops it.\n`);
-      await new Promise<void>((resolveStopped) => stopOnSignals(server, resolveStopped));
+      await stopped;
     });
 };

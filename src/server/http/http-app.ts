@@ -157,7 +157,9 @@ async function authenticate(request: FastifyRequest, services: KilnServices): Pr
 function sendError(error: FastifyError | KilnError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const kiln = toHttpKilnError(error);
   const status = httpStatusOf(kiln.code);
-  if (status >= 500) request.log.error({ err: error, code: kiln.code }, 'request failed');
+  if (status >= 500 && status !== 503) request.log.error({ err: error, code: kiln.code }, 'request failed');
+  const retryAfter = kiln.details.retryAfterSeconds;
+  if (status === 503) reply.header('retry-after', String(typeof retryAfter === 'number' ? Math.max(1, Math.ceil(retryAfter)) : 1));
   // The data plane speaks the Open Inference Protocol's error shape.
   if (request.url.startsWith('/v2')) {
     return reply.status(status).send({ error: kiln.message, code: kiln.code });

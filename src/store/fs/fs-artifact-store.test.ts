@@ -57,3 +57,19 @@ describe('FsArtifactStore', () => {
     expect(readdirSync(join(root, 'sha256', a.digest.slice(0, 2)))).toEqual([a.digest]);
   });
 });
+
+describe('FsArtifactStore.sweepTemporary', () => {
+  it('removes only temporary files older than the limit', async () => {
+    const { root, store } = fresh();
+    await store.put(Buffer.from('kept'));
+    const { mkdirSync, utimesSync } = await import('node:fs');
+    mkdirSync(join(root, 'tmp'), { recursive: true });
+    writeFileSync(join(root, 'tmp', 'old.part'), 'x');
+    writeFileSync(join(root, 'tmp', 'new.part'), 'y');
+    const hourAgo = (Date.now() - 3_600_000) / 1000;
+    utimesSync(join(root, 'tmp', 'old.part'), hourAgo, hourAgo);
+    expect(await store.sweepTemporary(Date.now(), 600_000)).toBe(1);
+    expect(readdirSync(join(root, 'tmp'))).toEqual(['new.part']);
+    expect(await store.has(sha('kept'))).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -115,6 +115,25 @@ export class FsArtifactStore implements ArtifactStore {
 
   async delete(digest: string): Promise<void> {
     await rm(this.#pathOf(digest), { force: true });
+  }
+
+  async sweepTemporary(nowMs: number, olderThanMs: number): Promise<number> {
+    const dir = join(this.#root, 'tmp');
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const s = await stat(join(dir, name)).catch(() => null);
+      if (s && nowMs - s.mtimeMs > olderThanMs) {
+        await rm(join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   #pathOf(digest: string): string {

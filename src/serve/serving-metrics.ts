@@ -1,0 +1,77 @@
+/**
+ * @module serve/serving-metrics
+ * Prometheus metrics of the data plane, labelled by deployment, model and version. Queue time and
+ * compute time are separate histograms: what Triton users ask for most is which of the two grew.
+ * Each Kiln instance owns its registry (no global state), exposed at `/metrics`.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LABELS = ['deployment', 'model', 'version'] as const;
+/** Seconds: 50 µs … 10 s. */
+const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
+export interface ServedLabels {
+  readonly deployment: string;
+  readonly model: string;
+  readonly version: string;
+}
+
+export class ServingMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'kiln_inference_requests_total',
+    help: 'Inference requests answered, by outcome code (OK or an error code)',
+    labelNames: [...LABELS, 'code'],
+    registers: [this.registry],
+  });
+  readonly requestDuration = new Histogram({
+    name: 'kiln_inference_request_duration_seconds',
+    help: 'Time from a request arriving to its answer, in seconds',
+    labelNames: [...LABELS],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly queueDuration = new Histogram({
+    name: 'kiln_inference_queue_duration_seconds',
+    help: 'Time a request waited in the batcher queue, in seconds',
+    labelNames: [...LABELS],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly computeDuration = new Histogram({
+    name: 'kiln_inference_compute_duration_seconds',
+    help: 'Time the model ran on the batch holding the request, in seconds',
+    labelNames: [...LABELS],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'kiln_inference_batch_size',
+    help: 'Rows in each batch run by the model',
+    labelNames: [...LABELS],
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly pending = new Gauge({
+    name: 'kiln_inference_pending_requests',
+    help: 'Requests waiting in the batcher queue or running',
+    labelNames: [...LABELS],
+    registers: [this.registry],
+  });
+  readonly modelLoadDuration = new Histogram({
+    name: 'kiln_model_load_duration_seconds',
+    help: 'Time to load and warm a model version, in seconds',
+    labelNames: [...LABELS],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'kiln_process_' });
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
