@@ -4,9 +4,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { CONFIG_KEYS } from '../dist/core/config-keys.js';
 
 const rows = CONFIG_KEYS.map(
-  (k) => `| \`${k.path}\` | \`${k.env}\` | ${k.type}${k.values ? ` (${k.values.join(', ')})` : ''} | \`${JSON.stringify(k.default)}\` | ${k.description} |`,
+  (k) =>
+    `| \`${k.path}\` | \`${k.env}\` | ${k.type}${k.values ? ` (${k.values.join(', ')})` : ''} | \`${JSON.stringify(k.default)}\` | ${k.description} |`,
 );
-const table = ['| key | environment | type | default | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
+const table = ['| key | environment | type | default | meaning |', '|---|---|---|---|---|', ...rows].join(
+  '\n',
+);
 const path = 'docs/configuration.md';
 const page = readFileSync(path, 'utf8');
 const start = '<!-- keys:start -->';

@@ -29,7 +29,11 @@ describe('kiln demo (npm start)', () => {
   it('serves on the requested port and prints what to try next', async () => {
     const proc = spawnKiln(['demo', '--port', '0'], { cwd, timeoutMs: 60_000 });
     try {
-      const url = await waitUntil(() => /Kiln is running on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout())?.[1], 'the demo URL', 60_000);
+      const url = await waitUntil(
+        () => /Kiln is running on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout())?.[1],
+        'the demo URL',
+        60_000,
+      );
       expect(url).not.toContain(':8080');
       expect(proc.stdout()).toContain('npx kiln models list');
       const health = await fetch(`${url}/api/v1/health`);

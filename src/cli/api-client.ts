@@ -4,7 +4,7 @@
  * workspace, called with `inject`) or over HTTP (`--url`). Both speak the same routes, so every
  * CLI command is also an API call, and local and remote behave alike.
  */
-import { KilnError, isErrorCode } from '../core/errors.js';
+import { isErrorCode, KilnError } from '../core/errors.js';
 
 export interface ApiRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -48,7 +48,11 @@ export function throwIfError(res: ApiResponse): void {
   } catch {
     // Not JSON: reported below with the status.
   }
-  const code = isErrorCode(parsed.code) ? parsed.code : res.status >= 500 ? 'REMOTE_ERROR' : 'INVALID_ARGUMENT';
+  const code = isErrorCode(parsed.code)
+    ? parsed.code
+    : res.status >= 500
+      ? 'REMOTE_ERROR'
+      : 'INVALID_ARGUMENT';
   const message =
     typeof parsed.message === 'string'
       ? parsed.message
@@ -89,9 +93,13 @@ export class HttpApiClient implements ApiClient {
     try {
       res = await fetch(this.#base + buildPath(req), { method: req.method, headers, body });
     } catch (e) {
-      throw new KilnError('UNAVAILABLE', `cannot reach Kiln at ${this.#base}: ${(e as Error).cause ?? (e as Error).message}`, {
-        url: this.#base,
-      });
+      throw new KilnError(
+        'UNAVAILABLE',
+        `cannot reach Kiln at ${this.#base}: ${(e as Error).cause ?? (e as Error).message}`,
+        {
+          url: this.#base,
+        },
+      );
     }
     const out: Record<string, string> = {};
     res.headers.forEach((v, k) => {

@@ -51,7 +51,8 @@ export class CliContext {
   async openLocal(overrides: Record<string, unknown> = {}): Promise<Kiln> {
     // Loaded on first use: `--help` and remote commands never pay for the server's modules.
     const { openKiln } = await import('../server/open-kiln.js');
-    if (!this.#kiln) this.#kiln = await openKiln({ workspaceDir: this.workspaceDir(), env: this.io.env, overrides });
+    if (!this.#kiln)
+      this.#kiln = await openKiln({ workspaceDir: this.workspaceDir(), env: this.io.env, overrides });
     return this.#kiln;
   }
 
@@ -88,7 +89,8 @@ export class CliContext {
   printError(e: unknown): void {
     const err = toKilnError(e);
     if (this.json) this.io.stderr(`${JSON.stringify({ error: err.toJSON() })}\n`);
-    else if (err.code === 'INTERNAL' && !(e instanceof KilnError)) this.io.stderr(`error [INTERNAL]: ${err.message}\n${(e as Error)?.stack ?? ''}\n`);
+    else if (err.code === 'INTERNAL' && !(e instanceof KilnError))
+      this.io.stderr(`error [INTERNAL]: ${err.message}\n${(e as Error)?.stack ?? ''}\n`);
     else this.io.stderr(`error [${err.code}]: ${err.message}\n`);
   }
 

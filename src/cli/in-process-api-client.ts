@@ -28,7 +28,12 @@ export class InProcessApiClient implements ApiClient {
       headers['content-type'] = 'application/octet-stream';
       payload = req.body;
     }
-    const res = await this.#app.inject({ method: req.method, url: buildPath(req), headers, ...(payload !== undefined ? { payload } : {}) });
+    const res = await this.#app.inject({
+      method: req.method,
+      url: buildPath(req),
+      headers,
+      ...(payload !== undefined ? { payload } : {}),
+    });
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k] = String(v);
     return { status: res.statusCode, headers: out, body: res.rawPayload };

@@ -6,8 +6,8 @@
 import { Command, CommanderError } from 'commander';
 import { CliContext, type CliIo } from './cli-context.js';
 import { auditCommands } from './commands/audit.js';
-import { configCommands } from './commands/config.js';
 import type { CommandGroup } from './commands/command-helpers.js';
+import { configCommands } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { deployCommands } from './commands/deploy.js';
 import { initCommand } from './commands/init.js';
@@ -49,7 +49,8 @@ export function buildProgram(ctx: CliContext): Command {
     ctx.setOptions(action.optsWithGlobals());
   });
   for (const group of GROUPS) group(program, ctx);
-  for (const cmd of allCommands(program)) cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  for (const cmd of allCommands(program))
+    cmd.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
 }
 
@@ -61,7 +62,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+      return e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+        ? 0
+        : 2;
     }
     // An option's value parser (e.g. --port) throws before the preAction hook has passed on --json.
     if (!ctx.json && program.opts().json === true) ctx.setOptions(program.opts());

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_KEYS } from './config-keys.js';
 import { configValue, resolveConfig } from './config.js';
-import { KilnError } from './errors.js';
+import { CONFIG_KEYS } from './config-keys.js';
+import type { KilnError } from './errors.js';
 
 function errorOf(fn: () => unknown): KilnError {
   try {
@@ -29,7 +29,11 @@ describe('resolveConfig', () => {
   it('layers file < environment < flags', () => {
     const c = resolveConfig({
       file: { server: { port: 9000, host: '0.0.0.0' }, network: { allow: ['https://a.example.com'] } },
-      env: { KILN_PORT: '9100', KILN_NETWORK_ALLOW: 'https://b.example.com, http://127.0.0.1:*', KILN_METRICS_PUBLIC: 'true' },
+      env: {
+        KILN_PORT: '9100',
+        KILN_NETWORK_ALLOW: 'https://b.example.com, http://127.0.0.1:*',
+        KILN_METRICS_PUBLIC: 'true',
+      },
       overrides: { 'server.port': 9200 },
     });
     expect(c.server.port).toBe(9200);
@@ -52,10 +56,18 @@ describe('resolveConfig', () => {
     expect(e.code).toBe('CONFIG_INVALID');
     expect(e.message).toMatch(/server\.port: expected an integer ≥ 0 and ≤ 65535, got "eighty"/);
     expect(errorOf(() => resolveConfig({ env: { KILN_PORT: '70000' } })).message).toContain('KILN_PORT');
-    expect(errorOf(() => resolveConfig({ env: { KILN_LOG_LEVEL: 'loud' } })).message).toContain('one of trace');
-    expect(errorOf(() => resolveConfig({ file: { network: { allow: 'x' } } })).message).toContain('a list of non-empty strings');
-    expect(errorOf(() => resolveConfig({ file: { metrics: { public: 'yes' } } })).message).toContain('true or false');
-    expect(errorOf(() => resolveConfig({ overrides: { 'server.nope': 1 } })).message).toContain('unknown key');
+    expect(errorOf(() => resolveConfig({ env: { KILN_LOG_LEVEL: 'loud' } })).message).toContain(
+      'one of trace',
+    );
+    expect(errorOf(() => resolveConfig({ file: { network: { allow: 'x' } } })).message).toContain(
+      'a list of non-empty strings',
+    );
+    expect(errorOf(() => resolveConfig({ file: { metrics: { public: 'yes' } } })).message).toContain(
+      'true or false',
+    );
+    expect(errorOf(() => resolveConfig({ overrides: { 'server.nope': 1 } })).message).toContain(
+      'unknown key',
+    );
   });
 
   it('documents every key, its variable and default in docs/configuration.md', () => {

@@ -19,7 +19,11 @@ export interface KilnConfig {
   readonly store: { readonly url: string };
   readonly artifacts: { readonly path: string };
   readonly registry: { readonly max_model_bytes: number; readonly inspect_timeout_ms: number };
-  readonly jobs: { readonly concurrency: number; readonly poll_interval_ms: number; readonly lease_ms: number };
+  readonly jobs: {
+    readonly concurrency: number;
+    readonly poll_interval_ms: number;
+    readonly lease_ms: number;
+  };
   readonly network: { readonly allow: readonly string[] };
   readonly data: { readonly roots: readonly string[] };
   readonly metrics: { readonly public: boolean };
@@ -55,7 +59,8 @@ export function resolveConfig(options: ResolveConfigOptions = {}): KilnConfig {
   const env = options.env ?? {};
   for (const key of CONFIG_KEYS) {
     const raw = env[key.env];
-    if (raw !== undefined && raw !== '') values.set(key.path, coerce(key, raw, `environment ${key.env}`, true));
+    if (raw !== undefined && raw !== '')
+      values.set(key.path, coerce(key, raw, `environment ${key.env}`, true));
   }
   for (const [path, raw] of Object.entries(options.overrides ?? {})) {
     if (raw === undefined) continue;
@@ -96,10 +101,14 @@ function flattenFile(file: unknown, fileName: string): Array<[string, unknown]> 
     const sectionKnown = CONFIG_KEYS.some((k) => k.path.startsWith(`${section}.`));
     if (!sectionKnown) throw unknownKey(fileName, section);
     if (!isPlainObject(body)) {
-      throw new KilnError('CONFIG_INVALID', `${fileName}: ${section}: expected a mapping, got ${JSON.stringify(body)}`, {
-        file: fileName,
-        key: section,
-      });
+      throw new KilnError(
+        'CONFIG_INVALID',
+        `${fileName}: ${section}: expected a mapping, got ${JSON.stringify(body)}`,
+        {
+          file: fileName,
+          key: section,
+        },
+      );
     }
     for (const [name, value] of Object.entries(body)) out.push([`${section}.${name}`, value]);
   }
@@ -126,11 +135,13 @@ function coerce(key: ConfigKey, raw: unknown, where: string, fromString: boolean
       if (typeof raw !== 'string' || raw.length === 0) throw bad('a non-empty string');
       return raw;
     case 'enum':
-      if (typeof raw !== 'string' || !key.values?.includes(raw)) throw bad(`one of ${key.values?.join(', ')}`);
+      if (typeof raw !== 'string' || !key.values?.includes(raw))
+        throw bad(`one of ${key.values?.join(', ')}`);
       return raw;
     case 'boolean': {
       if (typeof raw === 'boolean') return raw;
-      if (fromString && typeof raw === 'string' && /^(true|false|1|0)$/.test(raw)) return raw === 'true' || raw === '1';
+      if (fromString && typeof raw === 'string' && /^(true|false|1|0)$/.test(raw))
+        return raw === 'true' || raw === '1';
       throw bad('true or false');
     }
     case 'integer': {

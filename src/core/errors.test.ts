@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE, GrpcStatus, KilnError, grpcStatusOf, httpStatusOf, invalid, toKilnError } from './errors.js';
+import {
+  ERROR_CATALOGUE,
+  GrpcStatus,
+  grpcStatusOf,
+  httpStatusOf,
+  invalid,
+  KilnError,
+  toKilnError,
+} from './errors.js';
 
 describe('error catalogue', () => {
   it('maps every code to an HTTP status and a gRPC status', () => {
@@ -19,7 +27,11 @@ describe('error catalogue', () => {
 
   it('serialises as {code, message, details}', () => {
     const e = new KilnError('INVALID_NAME', 'bad', { field: 'name' });
-    expect(JSON.parse(JSON.stringify(e))).toEqual({ code: 'INVALID_NAME', message: 'bad', details: { field: 'name' } });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      code: 'INVALID_NAME',
+      message: 'bad',
+      details: { field: 'name' },
+    });
   });
 
   it('says what field, what was expected and what came', () => {

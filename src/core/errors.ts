@@ -59,12 +59,28 @@ export const ERROR_CATALOGUE = {
   DATASET_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No such dataset or dataset version' },
   WEBHOOK_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No such webhook' },
   // deployments and serving
-  DEPLOYMENT_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No deployment (served model) by that name' },
+  DEPLOYMENT_NOT_FOUND: {
+    http: 404,
+    grpc: G.NOT_FOUND,
+    summary: 'No deployment (served model) by that name',
+  },
   DEPLOYMENT_EXISTS: { http: 409, grpc: G.ALREADY_EXISTS, summary: 'A deployment by that name exists' },
-  DEPLOYMENT_NOT_READY: { http: 503, grpc: G.UNAVAILABLE, summary: 'The deployment is loading or failed to load' },
-  INVALID_DEPLOYMENT: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'Deployment settings do not fit the model' },
+  DEPLOYMENT_NOT_READY: {
+    http: 503,
+    grpc: G.UNAVAILABLE,
+    summary: 'The deployment is loading or failed to load',
+  },
+  INVALID_DEPLOYMENT: {
+    http: 400,
+    grpc: G.INVALID_ARGUMENT,
+    summary: 'Deployment settings do not fit the model',
+  },
   QUEUE_FULL: { http: 503, grpc: G.UNAVAILABLE, summary: 'The request queue is full; retry later' },
-  REQUEST_TIMEOUT: { http: 503, grpc: G.DEADLINE_EXCEEDED, summary: 'The request waited longer than its timeout' },
+  REQUEST_TIMEOUT: {
+    http: 503,
+    grpc: G.DEADLINE_EXCEEDED,
+    summary: 'The request waited longer than its timeout',
+  },
   // artifacts
   ARTIFACT_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No artifact with that digest' },
   ARTIFACT_CORRUPT: { http: 500, grpc: G.DATA_LOSS, summary: 'Stored bytes do not match their digest' },
@@ -141,7 +157,12 @@ export function toKilnError(e: unknown): KilnError {
 }
 
 /** Short form for the common "field X: expected Y, got Z" message. */
-export function invalid(field: string, expected: string, got: unknown, code: ErrorCode = 'INVALID_ARGUMENT'): KilnError {
+export function invalid(
+  field: string,
+  expected: string,
+  got: unknown,
+  code: ErrorCode = 'INVALID_ARGUMENT',
+): KilnError {
   const shown = typeof got === 'string' ? JSON.stringify(got) : describeValue(got);
   return new KilnError(code, `${field}: expected ${expected}, got ${shown}`, { field, expected, got: shown });
 }

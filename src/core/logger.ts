@@ -17,7 +17,10 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
-export function createLogger(level: string, destination: pino.DestinationStream = pino.destination(2)): Logger {
+export function createLogger(
+  level: string,
+  destination: pino.DestinationStream = pino.destination(2),
+): Logger {
   return pino(
     {
       level,

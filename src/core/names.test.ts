@@ -3,7 +3,8 @@ import { assertAlias, assertName, parseModelRef } from './names.js';
 
 describe('names', () => {
   it('accepts names that follow the rule', () => {
-    for (const ok of ['fraud', 'Fraud_v2', 'a', 'a.b-c_d', `a${'b'.repeat(127)}`]) expect(assertName(ok)).toBe(ok);
+    for (const ok of ['fraud', 'Fraud_v2', 'a', 'a.b-c_d', `a${'b'.repeat(127)}`])
+      expect(assertName(ok)).toBe(ok);
   });
 
   it.each([
@@ -20,7 +21,9 @@ describe('names', () => {
     ['ünï', 'must start with a letter'],
     [`a${'b'.repeat(128)}`, 'at most 128'],
   ])('refuses %j (%s)', (bad, why) => {
-    expect(() => assertName(bad)).toThrowError(expect.objectContaining({ code: 'INVALID_NAME', message: expect.stringContaining(why) }));
+    expect(() => assertName(bad)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_NAME', message: expect.stringContaining(why) }),
+    );
   });
 
   it('refuses all-digit aliases, saying why', () => {

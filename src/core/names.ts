@@ -12,7 +12,10 @@ const NAME_RE = /^[A-Za-z][A-Za-z0-9._-]{0,127}$/;
 export function assertName(value: unknown, field = 'name'): string {
   const problem = nameProblem(value);
   if (problem) {
-    const shown = typeof value === 'string' ? JSON.stringify(value.length > 140 ? `${value.slice(0, 140)}…` : value) : String(value);
+    const shown =
+      typeof value === 'string'
+        ? JSON.stringify(value.length > 140 ? `${value.slice(0, 140)}…` : value)
+        : String(value);
     throw new KilnError('INVALID_NAME', `${field}: ${problem}, got ${shown}`, {
       field,
       expected: 'letters, digits, ".", "_" or "-", starting with a letter, at most 128 characters, no ".."',
@@ -23,9 +26,13 @@ export function assertName(value: unknown, field = 'name'): string {
 
 export function assertAlias(value: unknown, field = 'alias'): string {
   if (typeof value === 'string' && /^\d+$/.test(value)) {
-    throw new KilnError('INVALID_NAME', `${field}: must not be all digits (name@${value} means version ${value}), got "${value}"`, {
-      field,
-    });
+    throw new KilnError(
+      'INVALID_NAME',
+      `${field}: must not be all digits (name@${value} means version ${value}), got "${value}"`,
+      {
+        field,
+      },
+    );
   }
   assertName(value, field);
   return value as string;
@@ -58,7 +65,9 @@ export function parseModelRef(ref: string, field = 'model'): ModelRef {
   if (/^\d+$/.test(rest)) {
     const version = Number(rest);
     if (!Number.isSafeInteger(version) || version < 1) {
-      throw new KilnError('INVALID_ARGUMENT', `${field}: version must be a positive integer, got "${rest}"`, { field });
+      throw new KilnError('INVALID_ARGUMENT', `${field}: version must be a positive integer, got "${rest}"`, {
+        field,
+      });
     }
     return { name, kind: 'version', version };
   }

@@ -7,7 +7,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import { KilnError, invalid } from '../core/errors.js';
+import { invalid, KilnError } from '../core/errors.js';
 import { assertName, parseModelRef } from '../core/names.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { Actor } from '../govern/auth/roles.js';
@@ -15,7 +15,11 @@ import type { RegistryService } from '../registry/registry-service.js';
 import type { ModelVersion } from '../registry/registry-types.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Database, DeploymentsTable } from '../store/schema.js';
-import { type DeploymentSettings, type DeploymentSettingsInput, resolveSettings } from './deployment-settings.js';
+import {
+  type DeploymentSettings,
+  type DeploymentSettingsInput,
+  resolveSettings,
+} from './deployment-settings.js';
 
 export interface Deployment {
   readonly name: string;
@@ -62,8 +66,13 @@ export class DeploymentService {
     const now = this.#clock.now().toISOString();
     await this.#store.transaction(async (trx) => {
       await this.#store.lock(trx, `deployment:${name}`);
-      const exists = await trx.selectFrom('deployments').select('name').where('name', '=', name).executeTakeFirst();
-      if (exists) throw new KilnError('DEPLOYMENT_EXISTS', `a deployment named "${name}" already exists`, { name });
+      const exists = await trx
+        .selectFrom('deployments')
+        .select('name')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (exists)
+        throw new KilnError('DEPLOYMENT_EXISTS', `a deployment named "${name}" already exists`, { name });
       await trx
         .insertInto('deployments')
         .values({
@@ -111,7 +120,12 @@ export class DeploymentService {
         actor: actor.name,
         action: 'deployment.update',
         resource: `deployment/${name}`,
-        details: { model, settings, public: isPublic, previous: { model: current.model, public: current.public } },
+        details: {
+          model,
+          settings,
+          public: isPublic,
+          previous: { model: current.model, public: current.public },
+        },
       });
     });
     return this.get(name);
@@ -123,20 +137,32 @@ export class DeploymentService {
       const res = await trx.deleteFrom('deployments').where('name', '=', name).executeTakeFirst();
       if (Number(res.numDeletedRows) === 0) throw deploymentNotFound(name);
       await bumpRevision(trx, DEPLOYMENTS_REVISION);
-      await this.#audit.append(trx, { actor: actor.name, action: 'deployment.delete', resource: `deployment/${name}` });
+      await this.#audit.append(trx, {
+        actor: actor.name,
+        action: 'deployment.delete',
+        resource: `deployment/${name}`,
+      });
     });
   }
 
   async get(name: string): Promise<Deployment> {
     assertName(name, 'name');
-    const row = await this.#store.db.selectFrom('deployments').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.#store.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
     if (!row) throw deploymentNotFound(name);
     return toDeployment(row);
   }
 
   /** The deployment, or null: the data plane's hot path uses this (no exception for a miss). */
   async find(name: string): Promise<Deployment | null> {
-    const row = await this.#store.db.selectFrom('deployments').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.#store.db
+      .selectFrom('deployments')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
     return row ? toDeployment(row) : null;
   }
 
@@ -149,9 +175,13 @@ export class DeploymentService {
   async resolveVersion(deployment: Deployment): Promise<ModelVersion> {
     const version = await this.#registry.resolve(deployment.model);
     if (version.status !== 'READY') {
-      throw new KilnError('DEPLOYMENT_NOT_READY', `${deployment.model} resolves to ${version.model}@${version.version}, which is ${version.status}`, {
-        deployment: deployment.name,
-      });
+      throw new KilnError(
+        'DEPLOYMENT_NOT_READY',
+        `${deployment.model} resolves to ${version.model}@${version.version}, which is ${version.status}`,
+        {
+          deployment: deployment.name,
+        },
+      );
     }
     return version;
   }
@@ -159,16 +189,22 @@ export class DeploymentService {
   /** Sum of the revision counters serving replicas watch (registry aliases and deployments). */
   async revision(): Promise<number> {
     const rows = await this.#store.db.selectFrom('revisions').select(['name', 'revision']).execute();
-    return rows.filter((r) => r.name === DEPLOYMENTS_REVISION || r.name === 'registry').reduce((a, r) => a + r.revision, 0);
+    return rows
+      .filter((r) => r.name === DEPLOYMENTS_REVISION || r.name === 'registry')
+      .reduce((a, r) => a + r.revision, 0);
   }
 
   /** A model whose first dimension is fixed cannot batch: max_batch_size > 1 on it is refused. */
   async #checkFits(modelRef: string, settings: DeploymentSettings): Promise<void> {
     const version = await this.#registry.resolve(modelRef);
     if (version.status !== 'READY' || !version.signature) {
-      throw new KilnError('MODEL_VERSION_NOT_READY', `${version.model}@${version.version} is ${version.status}; only READY versions can be deployed`, {
-        status: version.status,
-      });
+      throw new KilnError(
+        'MODEL_VERSION_NOT_READY',
+        `${version.model}@${version.version} is ${version.status}; only READY versions can be deployed`,
+        {
+          status: version.status,
+        },
+      );
     }
     if (settings.maxBatchSize > 1) {
       const fixed = version.signature.inputs.filter((i) => i.shape.length === 0 || i.shape[0] !== -1);
@@ -186,7 +222,9 @@ export class DeploymentService {
 }
 
 export function deploymentNotFound(name: string): KilnError {
-  return new KilnError('DEPLOYMENT_NOT_FOUND', `Request for unknown model: '${name}' is not found`, { deployment: name });
+  return new KilnError('DEPLOYMENT_NOT_FOUND', `Request for unknown model: '${name}' is not found`, {
+    deployment: name,
+  });
 }
 
 function normaliseRef(ref: unknown): string {
@@ -202,7 +240,8 @@ async function bumpRevision(trx: Transaction<Database>, name: string): Promise<v
     .set((eb) => ({ revision: eb('revision', '+', 1) }))
     .where('name', '=', name)
     .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0) await trx.insertInto('revisions').values({ name, revision: 1 }).execute();
+  if (Number(res.numUpdatedRows) === 0)
+    await trx.insertInto('revisions').values({ name, revision: 1 }).execute();
 }
 
 function toDeployment(row: DeploymentsTable): Deployment {

@@ -40,10 +40,18 @@ export const DEFAULT_SETTINGS: DeploymentSettings = Object.freeze({
 });
 
 /** Applies `input` over `base`, checking every value. */
-export function resolveSettings(input: DeploymentSettingsInput, base: DeploymentSettings = DEFAULT_SETTINGS): DeploymentSettings {
+export function resolveSettings(
+  input: DeploymentSettingsInput,
+  base: DeploymentSettings = DEFAULT_SETTINGS,
+): DeploymentSettings {
   const s = {
     maxBatchSize: int(input.maxBatchSize ?? base.maxBatchSize, 'max_batch_size', 1, 4096),
-    maxQueueDelayMicros: int(input.maxQueueDelayMicros ?? base.maxQueueDelayMicros, 'max_queue_delay_microseconds', 0, 10_000_000),
+    maxQueueDelayMicros: int(
+      input.maxQueueDelayMicros ?? base.maxQueueDelayMicros,
+      'max_queue_delay_microseconds',
+      0,
+      10_000_000,
+    ),
     preferredBatchSizes: [...(input.preferredBatchSizes ?? base.preferredBatchSizes)],
     maxQueueSize: int(input.maxQueueSize ?? base.maxQueueSize, 'max_queue_size', 1, 1_000_000),
     timeoutMicros: int(input.timeoutMicros ?? base.timeoutMicros, 'timeout_microseconds', 0, 600_000_000),

@@ -63,10 +63,15 @@ function bad(message: string, details: Record<string, unknown> = {}): KilnError 
  * its last dimension (when fixed) must equal the number of columns, names unique and well-formed,
  * and a column's type, when given, must match the tensor's element type.
  */
-export function resolveFeatureSchema(spec: readonly string[] | unknown, signature: SignatureView): FeatureSchema {
+export function resolveFeatureSchema(
+  spec: readonly string[] | unknown,
+  signature: SignatureView,
+): FeatureSchema {
   const raw = Array.isArray(spec) ? { columns: spec.map((name) => ({ name })) } : spec;
   if (typeof raw !== 'object' || raw === null || !Array.isArray((raw as { columns?: unknown }).columns)) {
-    throw bad('feature schema: expected {"columns": [{"name", "type"?, "description"?}], "input"?}, or a list of names');
+    throw bad(
+      'feature schema: expected {"columns": [{"name", "type"?, "description"?}], "input"?}, or a list of names',
+    );
   }
   const obj = raw as { input?: unknown; columns: unknown[] };
   const inputName = obj.input ?? (signature.inputs.length === 1 ? signature.inputs[0]?.name : undefined);
@@ -78,49 +83,72 @@ export function resolveFeatureSchema(spec: readonly string[] | unknown, signatur
   }
   const input = signature.inputs.find((i) => i.name === inputName);
   if (!input) {
-    throw bad(`feature schema: the model has no input "${inputName}"; inputs: ${signature.inputs.map((i) => i.name).join(', ')}`, {
-      field: 'input',
-    });
+    throw bad(
+      `feature schema: the model has no input "${inputName}"; inputs: ${signature.inputs.map((i) => i.name).join(', ')}`,
+      {
+        field: 'input',
+      },
+    );
   }
   if (input.shape.length !== 2) {
-    throw bad(`feature schema: input "${input.name}" must be 2-D [batch, columns], its shape is [${input.shape.join(', ')}]`, {
-      field: 'input',
-    });
+    throw bad(
+      `feature schema: input "${input.name}" must be 2-D [batch, columns], its shape is [${input.shape.join(', ')}]`,
+      {
+        field: 'input',
+      },
+    );
   }
   const width = input.shape[1]!;
-  if (obj.columns.length === 0) throw bad('feature schema: at least one column is needed', { field: 'columns' });
+  if (obj.columns.length === 0)
+    throw bad('feature schema: at least one column is needed', { field: 'columns' });
   if (width >= 0 && width !== obj.columns.length) {
-    throw bad(`feature schema: input "${input.name}" has ${width} columns, the schema names ${obj.columns.length}`, {
-      field: 'columns',
-      expected: width,
-      got: obj.columns.length,
-    });
+    throw bad(
+      `feature schema: input "${input.name}" has ${width} columns, the schema names ${obj.columns.length}`,
+      {
+        field: 'columns',
+        expected: width,
+        got: obj.columns.length,
+      },
+    );
   }
   const tensorType = DATATYPE_TO_FEATURE[input.datatype];
   if (!tensorType) throw bad(`feature schema: unsupported input datatype ${input.datatype}`);
   const seen = new Set<string>();
   const columns = obj.columns.map((c, i): FeatureColumn => {
-    const col = (typeof c === 'string' ? { name: c } : c) as { name?: unknown; type?: unknown; description?: unknown };
+    const col = (typeof c === 'string' ? { name: c } : c) as {
+      name?: unknown;
+      type?: unknown;
+      description?: unknown;
+    };
     const field = `columns[${i}]`;
     if (typeof col?.name !== 'string' || !COLUMN_RE.test(col.name)) {
-      throw bad(`feature schema: ${field}.name must be letters, digits, "_", "." or "-" (starting with a letter or "_"), got ${JSON.stringify(col?.name)}`, {
-        field: `${field}.name`,
-      });
+      throw bad(
+        `feature schema: ${field}.name must be letters, digits, "_", "." or "-" (starting with a letter or "_"), got ${JSON.stringify(col?.name)}`,
+        {
+          field: `${field}.name`,
+        },
+      );
     }
-    if (seen.has(col.name)) throw bad(`feature schema: column "${col.name}" appears twice`, { field: `${field}.name` });
+    if (seen.has(col.name))
+      throw bad(`feature schema: column "${col.name}" appears twice`, { field: `${field}.name` });
     seen.add(col.name);
     const type = (col.type ?? tensorType) as FeatureType;
     if (type !== tensorType) {
-      throw bad(`feature schema: ${field} ("${col.name}") has type ${String(type)} but input "${input.name}" holds ${tensorType}`, {
-        field: `${field}.type`,
-        expected: tensorType,
-        got: type,
-      });
+      throw bad(
+        `feature schema: ${field} ("${col.name}") has type ${String(type)} but input "${input.name}" holds ${tensorType}`,
+        {
+          field: `${field}.type`,
+          expected: tensorType,
+          got: type,
+        },
+      );
     }
     if (col.description !== undefined && typeof col.description !== 'string') {
       throw bad(`feature schema: ${field}.description must be a string`, { field: `${field}.description` });
     }
-    return col.description ? { name: col.name, type, description: col.description } : { name: col.name, type };
+    return col.description
+      ? { name: col.name, type, description: col.description }
+      : { name: col.name, type };
   });
   return { input: input.name, columns };
 }

@@ -14,8 +14,10 @@ export function parseTags(v: unknown, field = 'tags'): Record<string, string> {
   const obj = asRecord(v, field);
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(obj)) {
-    if (!TAG_KEY_RE.test(k)) throw invalid(`${field} key`, 'letters, digits, ".", "_" or "-" starting with a letter (≤ 64)', k);
-    if (typeof val !== 'string' || val.length > 1024) throw invalid(`${field}.${k}`, 'a string of at most 1024 characters', val);
+    if (!TAG_KEY_RE.test(k))
+      throw invalid(`${field} key`, 'letters, digits, ".", "_" or "-" starting with a letter (≤ 64)', k);
+    if (typeof val !== 'string' || val.length > 1024)
+      throw invalid(`${field}.${k}`, 'a string of at most 1024 characters', val);
     out[k] = val;
   }
   return out;
@@ -26,7 +28,8 @@ export function parseMetrics(v: unknown, field = 'metrics'): Record<string, numb
   const out: Record<string, number> = {};
   for (const [k, val] of Object.entries(obj)) {
     if (!TAG_KEY_RE.test(k)) throw invalid(`${field} key`, 'a metric name starting with a letter (≤ 64)', k);
-    if (typeof val !== 'number' || !Number.isFinite(val)) throw invalid(`${field}.${k}`, 'a finite number', val);
+    if (typeof val !== 'number' || !Number.isFinite(val))
+      throw invalid(`${field}.${k}`, 'a finite number', val);
     out[k] = val;
   }
   return out;
@@ -36,8 +39,10 @@ export function parseParams(v: unknown, field = 'params'): Record<string, string
   const obj = asRecord(v, field);
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(obj)) {
-    if (!TAG_KEY_RE.test(k)) throw invalid(`${field} key`, 'a parameter name starting with a letter (≤ 64)', k);
-    if (!['string', 'number', 'boolean'].includes(typeof val)) throw invalid(`${field}.${k}`, 'a string, number or boolean', val);
+    if (!TAG_KEY_RE.test(k))
+      throw invalid(`${field} key`, 'a parameter name starting with a letter (≤ 64)', k);
+    if (!['string', 'number', 'boolean'].includes(typeof val))
+      throw invalid(`${field}.${k}`, 'a string, number or boolean', val);
     out[k] = String(val);
   }
   return out;
@@ -47,14 +52,17 @@ export function parseLineage(v: unknown, field = 'lineage'): Lineage {
   const obj = asRecord(v, field);
   const out: { datasets?: string[]; run?: string } = {};
   for (const key of Object.keys(obj)) {
-    if (key !== 'datasets' && key !== 'run') throw invalid(`${field}`, 'only the keys "datasets" and "run"', key);
+    if (key !== 'datasets' && key !== 'run')
+      throw invalid(`${field}`, 'only the keys "datasets" and "run"', key);
   }
   if (obj.datasets !== undefined) {
-    if (!Array.isArray(obj.datasets)) throw invalid(`${field}.datasets`, 'a list of name@version', obj.datasets);
+    if (!Array.isArray(obj.datasets))
+      throw invalid(`${field}.datasets`, 'a list of name@version', obj.datasets);
     out.datasets = obj.datasets.map((d, i) => {
       if (typeof d !== 'string') throw invalid(`${field}.datasets[${i}]`, 'name@version', d);
       const ref = parseModelRef(d, `${field}.datasets[${i}]`);
-      if (ref.kind !== 'version') throw invalid(`${field}.datasets[${i}]`, 'name@version (a version number)', d);
+      if (ref.kind !== 'version')
+        throw invalid(`${field}.datasets[${i}]`, 'name@version (a version number)', d);
       return `${ref.name}@${ref.version}`;
     });
   }
@@ -70,6 +78,7 @@ export function parseLineage(v: unknown, field = 'lineage'): Lineage {
 function asRecord(v: unknown, field: string): Record<string, unknown> {
   if (v === undefined || v === null) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw invalid(field, 'an object', v);
-  if (Object.keys(v).length > MAX_ENTRIES) throw invalid(field, `at most ${MAX_ENTRIES} entries`, `${Object.keys(v).length} entries`);
+  if (Object.keys(v).length > MAX_ENTRIES)
+    throw invalid(field, `at most ${MAX_ENTRIES} entries`, `${Object.keys(v).length} entries`);
   return v as Record<string, unknown>;
 }

@@ -2,7 +2,7 @@
  * @module registry/model-rows
  * Converts registry rows to entities. JSON columns are parsed here and nowhere else.
  */
-import type { ModelVersionsTable, ModelsTable } from '../store/schema.js';
+import type { ModelsTable, ModelVersionsTable } from '../store/schema.js';
 import type { FeatureSchema } from './feature-schema.js';
 import type { ModelCard } from './model-card.js';
 import type {

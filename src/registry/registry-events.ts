@@ -7,7 +7,12 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 
-export type RegistryEventType = 'model.created' | 'model_version.created' | 'model_version.deleted' | 'alias.moved' | 'alias.deleted';
+export type RegistryEventType =
+  | 'model.created'
+  | 'model_version.created'
+  | 'model_version.deleted'
+  | 'alias.moved'
+  | 'alias.deleted';
 
 export interface RegistryEvent {
   readonly type: RegistryEventType;

@@ -4,7 +4,7 @@
  * keyset (models by name; versions by model name, then version), so pages never skip or repeat a
  * row even while rows are added. Filter values are always bound as SQL parameters.
  */
-import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import { KilnError } from '../core/errors.js';
 import type { Dialect } from '../store/metadata-store.js';
 import type { Database } from '../store/schema.js';
@@ -12,7 +12,13 @@ import { toModelVersion, toRegisteredModel } from './model-rows.js';
 import { decodePageToken, encodePageToken, parsePageSize } from './page-token.js';
 import type { RegistryService } from './registry-service.js';
 import type { ModelVersion, Page, RegisteredModel } from './registry-types.js';
-import { type FilterClause, type FilterTarget, formatFilter, parseFilter, validateFilterFor } from './search-filter.js';
+import {
+  type FilterClause,
+  type FilterTarget,
+  formatFilter,
+  parseFilter,
+  validateFilterFor,
+} from './search-filter.js';
 
 export interface SearchQuery {
   readonly filter?: string | undefined;
@@ -55,11 +61,23 @@ export async function searchVersions(
   for (const c of clauses) q = q.where((eb) => versionClause(eb as unknown as VersionEB, c, dialect));
   if (after) {
     const [name, version] = after as [string, number];
-    q = q.where((eb) => eb.or([eb('v.model_name', '>', name), eb.and([eb('v.model_name', '=', name), eb('v.version', '>', version)])]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('v.model_name', '>', name),
+        eb.and([eb('v.model_name', '=', name), eb('v.version', '>', version)]),
+      ]),
+    );
   }
-  const rows = await q.orderBy('v.model_name').orderBy('v.version').limit(pageSize + 1).execute();
+  const rows = await q
+    .orderBy('v.model_name')
+    .orderBy('v.version')
+    .limit(pageSize + 1)
+    .execute();
   const pageRows = rows.slice(0, pageSize);
-  const aliases = await aliasesFor(registry, pageRows.map((r) => r.model_name));
+  const aliases = await aliasesFor(
+    registry,
+    pageRows.map((r) => r.model_name),
+  );
   const items = pageRows.map((r) =>
     toModelVersion(
       r,
@@ -73,14 +91,20 @@ export async function searchVersions(
 }
 
 /** Registered models matching the filter, ordered by name. */
-export async function searchModels(registry: RegistryService, query: SearchQuery): Promise<Page<RegisteredModel>> {
+export async function searchModels(
+  registry: RegistryService,
+  query: SearchQuery,
+): Promise<Page<RegisteredModel>> {
   const { clauses, canonical, pageSize, after } = prepare(query, 'models');
   const dialect = registry.deps.store.dialect;
   const db = registry.deps.store.db;
   let q = db.selectFrom('models as m').selectAll('m');
   for (const c of clauses) q = q.where((eb) => modelClause(eb as unknown as ModelEB, c, dialect));
   if (after) q = q.where('m.name', '>', String(after[0]));
-  const rows = await q.orderBy('m.name').limit(pageSize + 1).execute();
+  const rows = await q
+    .orderBy('m.name')
+    .limit(pageSize + 1)
+    .execute();
   const pageRows = rows.slice(0, pageSize);
   const names = pageRows.map((r) => r.name);
   const aliases = await aliasesFor(registry, names);
@@ -101,7 +125,9 @@ export async function searchModels(registry: RegistryService, query: SearchQuery
     ),
   );
   const last = pageRows[pageRows.length - 1];
-  return rows.length > pageSize && last ? { items, nextPageToken: encodePageToken({ k: [last.name], f: canonical }) } : { items };
+  return rows.length > pageSize && last
+    ? { items, nextPageToken: encodePageToken({ k: [last.name], f: canonical }) }
+    : { items };
 }
 
 async function aliasesFor(registry: RegistryService, names: readonly string[]) {
@@ -132,7 +158,9 @@ function versionClause(eb: VersionEB, c: FilterClause, dialect: Dialect): Expres
       return eb('v.model_name', c.op === '=' ? '=' : '<>', c.value);
     case 'tag': {
       const value = tagValue('v.tags_json', c.key, dialect);
-      return c.op === '=' ? eb(value, '=', c.value) : eb.or([eb(value, 'is', null), eb(value, '<>', c.value)]);
+      return c.op === '='
+        ? eb(value, '=', c.value)
+        : eb.or([eb(value, 'is', null), eb(value, '<>', c.value)]);
     }
     case 'alias':
       return eb.exists(
@@ -149,7 +177,11 @@ function versionClause(eb: VersionEB, c: FilterClause, dialect: Dialect): Expres
       return eb('v.version', c.op, c.value);
     case 'owner':
       return eb.exists(
-        eb.selectFrom('models as o').select('o.name').whereRef('o.name', '=', 'v.model_name').where('o.owner', '=', c.value),
+        eb
+          .selectFrom('models as o')
+          .select('o.name')
+          .whereRef('o.name', '=', 'v.model_name')
+          .where('o.owner', '=', c.value),
       );
   }
 }
@@ -161,11 +193,17 @@ function modelClause(eb: ModelEB, c: FilterClause, dialect: Dialect): Expression
       return eb('m.name', c.op === '=' ? '=' : '<>', c.value);
     case 'tag': {
       const value = tagValue('m.tags_json', c.key, dialect);
-      return c.op === '=' ? eb(value, '=', c.value) : eb.or([eb(value, 'is', null), eb(value, '<>', c.value)]);
+      return c.op === '='
+        ? eb(value, '=', c.value)
+        : eb.or([eb(value, 'is', null), eb(value, '<>', c.value)]);
     }
     case 'alias':
       return eb.exists(
-        eb.selectFrom('model_aliases as a').select('a.alias').whereRef('a.model_name', '=', 'm.name').where('a.alias', '=', c.value),
+        eb
+          .selectFrom('model_aliases as a')
+          .select('a.alias')
+          .whereRef('a.model_name', '=', 'm.name')
+          .where('a.alias', '=', c.value),
       );
     case 'owner':
       return eb('m.owner', '=', c.value);

@@ -7,15 +7,20 @@
  */
 import type { Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import { KilnError, invalid } from '../core/errors.js';
-import { type ModelRef, assertAlias, assertName, parseModelRef } from '../core/names.js';
+import { invalid, KilnError } from '../core/errors.js';
+import { assertAlias, assertName, type ModelRef, parseModelRef } from '../core/names.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { Actor } from '../govern/auth/roles.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Database, ModelVersionsTable } from '../store/schema.js';
 import { parseTags } from './metadata-input.js';
-import { type ComposedModelCard, applyModelCardEdit, composeModelCard, parseModelCardEdit } from './model-card.js';
+import {
+  applyModelCardEdit,
+  type ComposedModelCard,
+  composeModelCard,
+  parseModelCardEdit,
+} from './model-card.js';
 import { toCard, toModelVersion, toRegisteredModel } from './model-rows.js';
 import type { RegistryEventSink } from './registry-events.js';
 import type { ModelVersion, RegisteredModel } from './registry-types.js';
@@ -44,7 +49,11 @@ export class RegistryService {
     const tags = parseTags(input.tags);
     await this.deps.store.transaction(async (trx) => {
       await this.lockModel(trx, name);
-      const exists = await trx.selectFrom('models').select('name').where('name', '=', name).executeTakeFirst();
+      const exists = await trx
+        .selectFrom('models')
+        .select('name')
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (exists) throw new KilnError('MODEL_EXISTS', `a model named "${name}" already exists`, { name });
       await this.insertModel(trx, actor, { name, description: input.description, owner: input.owner, tags });
     });
@@ -55,7 +64,12 @@ export class RegistryService {
   async insertModel(
     trx: Transaction<Database>,
     actor: Actor,
-    input: { name: string; description?: string | undefined; owner?: string | undefined; tags?: Record<string, string> },
+    input: {
+      name: string;
+      description?: string | undefined;
+      owner?: string | undefined;
+      tags?: Record<string, string>;
+    },
   ): Promise<void> {
     const now = this.now();
     const description = checkText(input.description ?? '', 'description', 10_000);
@@ -86,15 +100,23 @@ export class RegistryService {
     patch: { description?: string; owner?: string; tags?: unknown },
   ): Promise<RegisteredModel> {
     assertName(name, 'name');
-    const set: { description?: string; owner?: string; tags_json?: string; updated_at: string } = { updated_at: this.now() };
-    if (patch.description !== undefined) set.description = checkText(patch.description, 'description', 10_000);
+    const set: { description?: string; owner?: string; tags_json?: string; updated_at: string } = {
+      updated_at: this.now(),
+    };
+    if (patch.description !== undefined)
+      set.description = checkText(patch.description, 'description', 10_000);
     if (patch.owner !== undefined) set.owner = checkText(patch.owner, 'owner', 256);
     if (patch.tags !== undefined) set.tags_json = JSON.stringify(parseTags(patch.tags));
     await this.deps.store.transaction(async (trx) => {
       await this.lockModel(trx, name);
       await this.requireModel(trx, name);
       await trx.updateTable('models').set(set).where('name', '=', name).execute();
-      await this.deps.audit.append(trx, { actor: actor.name, action: 'model.update', resource: `model/${name}`, details: patch });
+      await this.deps.audit.append(trx, {
+        actor: actor.name,
+        action: 'model.update',
+        resource: `model/${name}`,
+        details: patch,
+      });
     });
     return this.getModel(name);
   }
@@ -104,13 +126,21 @@ export class RegistryService {
     const db = this.deps.store.db;
     const row = await db.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) throw modelNotFound(name);
-    const aliases = await db.selectFrom('model_aliases').select(['alias', 'version']).where('model_name', '=', name).execute();
+    const aliases = await db
+      .selectFrom('model_aliases')
+      .select(['alias', 'version'])
+      .where('model_name', '=', name)
+      .execute();
     const latest = await db
       .selectFrom('model_versions')
       .select((eb) => eb.fn.max('version').as('v'))
       .where('model_name', '=', name)
       .executeTakeFirst();
-    return toRegisteredModel(row, Object.fromEntries(aliases.map((a) => [a.alias, a.version])), latest?.v ?? null);
+    return toRegisteredModel(
+      row,
+      Object.fromEntries(aliases.map((a) => [a.alias, a.version])),
+      latest?.v ?? null,
+    );
   }
 
   /**
@@ -123,7 +153,11 @@ export class RegistryService {
     await this.deps.store.transaction(async (trx) => {
       await this.lockModel(trx, name);
       await this.requireModel(trx, name);
-      const aliases = await trx.selectFrom('model_aliases').select('alias').where('model_name', '=', name).execute();
+      const aliases = await trx
+        .selectFrom('model_aliases')
+        .select('alias')
+        .where('model_name', '=', name)
+        .execute();
       if (aliases.length > 0 && !options.force) {
         throw new KilnError(
           'MODEL_VERSION_IN_USE',
@@ -173,7 +207,10 @@ export class RegistryService {
         .executeTakeFirst();
       if (!row) {
         await this.getModel(r.name);
-        throw new KilnError('ALIAS_NOT_FOUND', `model "${r.name}" has no alias "${r.alias}"`, { model: r.name, alias: r.alias });
+        throw new KilnError('ALIAS_NOT_FOUND', `model "${r.name}" has no alias "${r.alias}"`, {
+          model: r.name,
+          alias: r.alias,
+        });
       }
       return this.getVersion(r.name, row.version);
     }
@@ -185,22 +222,33 @@ export class RegistryService {
       .executeTakeFirst();
     if (latest?.v === null || latest?.v === undefined) {
       await this.getModel(r.name);
-      throw new KilnError('MODEL_VERSION_NOT_FOUND', `model "${r.name}" has no READY version`, { model: r.name });
+      throw new KilnError('MODEL_VERSION_NOT_FOUND', `model "${r.name}" has no READY version`, {
+        model: r.name,
+      });
     }
     return this.getVersion(r.name, latest.v);
   }
 
   /** Points `alias` at `version`, atomically; returns the version it pointed at before, if any. */
-  async setAlias(actor: Actor, name: string, alias: string, version: number): Promise<{ previous: number | null }> {
+  async setAlias(
+    actor: Actor,
+    name: string,
+    alias: string,
+    version: number,
+  ): Promise<{ previous: number | null }> {
     assertName(name, 'name');
     assertAlias(alias, 'alias');
     return this.deps.store.transaction(async (trx) => {
       await this.lockModel(trx, name);
       const row = await this.versionRow(name, version, trx);
       if (row.status !== 'READY') {
-        throw new KilnError('MODEL_VERSION_NOT_READY', `${name}@${version} is ${row.status}; only READY versions take aliases`, {
-          status: row.status,
-        });
+        throw new KilnError(
+          'MODEL_VERSION_NOT_READY',
+          `${name}@${version} is ${row.status}; only READY versions take aliases`,
+          {
+            status: row.status,
+          },
+        );
       }
       const prev = await trx
         .selectFrom('model_aliases')
@@ -230,7 +278,11 @@ export class RegistryService {
         resource: `model/${name}/alias/${alias}`,
         details: { version, previous },
       });
-      await this.deps.events.emit(trx, { type: 'alias.moved', model: name, data: { alias, version, previous } });
+      await this.deps.events.emit(trx, {
+        type: 'alias.moved',
+        model: name,
+        data: { alias, version, previous },
+      });
       return { previous };
     });
   }
@@ -247,8 +299,16 @@ export class RegistryService {
         .where('model_name', '=', name)
         .where('alias', '=', alias)
         .executeTakeFirst();
-      if (!prev) throw new KilnError('ALIAS_NOT_FOUND', `model "${name}" has no alias "${alias}"`, { model: name, alias });
-      await trx.deleteFrom('model_aliases').where('model_name', '=', name).where('alias', '=', alias).execute();
+      if (!prev)
+        throw new KilnError('ALIAS_NOT_FOUND', `model "${name}" has no alias "${alias}"`, {
+          model: name,
+          alias,
+        });
+      await trx
+        .deleteFrom('model_aliases')
+        .where('model_name', '=', name)
+        .where('alias', '=', alias)
+        .execute();
       await this.bumpRevision(trx);
       await this.deps.audit.append(trx, {
         actor: actor.name,
@@ -256,12 +316,21 @@ export class RegistryService {
         resource: `model/${name}/alias/${alias}`,
         details: { previous: prev.version },
       });
-      await this.deps.events.emit(trx, { type: 'alias.deleted', model: name, data: { alias, previous: prev.version } });
+      await this.deps.events.emit(trx, {
+        type: 'alias.deleted',
+        model: name,
+        data: { alias, previous: prev.version },
+      });
     });
   }
 
   /** Deletes a version; refused (MODEL_VERSION_IN_USE) while an alias points at it, unless forced. */
-  async deleteVersion(actor: Actor, name: string, version: number, options: { force?: boolean } = {}): Promise<void> {
+  async deleteVersion(
+    actor: Actor,
+    name: string,
+    version: number,
+    options: { force?: boolean } = {},
+  ): Promise<void> {
     let digest: string | null = null;
     await this.deps.store.transaction(async (trx) => {
       await this.lockModel(trx, name);
@@ -280,8 +349,16 @@ export class RegistryService {
           { aliases: aliases.map((a) => a.alias) },
         );
       }
-      await trx.deleteFrom('model_aliases').where('model_name', '=', name).where('version', '=', version).execute();
-      await trx.deleteFrom('model_versions').where('model_name', '=', name).where('version', '=', version).execute();
+      await trx
+        .deleteFrom('model_aliases')
+        .where('model_name', '=', name)
+        .where('version', '=', version)
+        .execute();
+      await trx
+        .deleteFrom('model_versions')
+        .where('model_name', '=', name)
+        .where('version', '=', version)
+        .execute();
       if (aliases.length > 0) await this.bumpRevision(trx);
       await this.deps.audit.append(trx, {
         actor: actor.name,
@@ -328,9 +405,13 @@ export class RegistryService {
   async readModelBytes(ref: string): Promise<{ version: ModelVersion; bytes: Buffer }> {
     const version = await this.resolve(ref);
     if (version.status !== 'READY' || !version.digest) {
-      throw new KilnError('MODEL_VERSION_NOT_READY', `${version.model}@${version.version} is ${version.status}`, {
-        status: version.status,
-      });
+      throw new KilnError(
+        'MODEL_VERSION_NOT_READY',
+        `${version.model}@${version.version} is ${version.status}`,
+        {
+          status: version.status,
+        },
+      );
     }
     return { version, bytes: await this.deps.artifacts.get(version.digest) };
   }
@@ -352,7 +433,11 @@ export class RegistryService {
       for (const v of stale) {
         await trx
           .updateTable('model_versions')
-          .set({ status: 'FAILED', status_message: 'registration interrupted before it completed', updated_at: this.now() })
+          .set({
+            status: 'FAILED',
+            status_message: 'registration interrupted before it completed',
+            updated_at: this.now(),
+          })
           .where('model_name', '=', v.model_name)
           .where('version', '=', v.version)
           .execute();
@@ -384,7 +469,8 @@ export class RegistryService {
 
   async versionRow(name: string, version: number, trx?: Transaction<Database>): Promise<ModelVersionsTable> {
     assertName(name, 'name');
-    if (!Number.isSafeInteger(version) || version < 1) throw invalid('version', 'a positive integer', version);
+    if (!Number.isSafeInteger(version) || version < 1)
+      throw invalid('version', 'a positive integer', version);
     const db = trx ?? this.deps.store.db;
     const row = await db
       .selectFrom('model_versions')
@@ -395,7 +481,10 @@ export class RegistryService {
     if (row) return row;
     const model = await db.selectFrom('models').select('name').where('name', '=', name).executeTakeFirst();
     if (!model) throw modelNotFound(name);
-    throw new KilnError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version ${version}`, { model: name, version });
+    throw new KilnError('MODEL_VERSION_NOT_FOUND', `model "${name}" has no version ${version}`, {
+      model: name,
+      version,
+    });
   }
 
   async aliasesOf(name: string, version: number): Promise<string[]> {
@@ -436,6 +525,7 @@ export function modelNotFound(name: string): KilnError {
 }
 
 function checkText(v: unknown, field: string, max: number): string {
-  if (typeof v !== 'string' || v.length > max) throw invalid(field, `a string of at most ${max} characters`, v);
+  if (typeof v !== 'string' || v.length > max)
+    throw invalid(field, `a string of at most ${max} characters`, v);
   return v;
 }

@@ -2,8 +2,9 @@
  * @module registry/registry-types
  * The registry's entities as services and transports see them (rows stay in store/schema.ts).
  */
-import type { ModelCard } from './model-card.js';
+
 import type { FeatureSchema } from './feature-schema.js';
+import type { ModelCard } from './model-card.js';
 
 export type VersionStatus = 'PENDING' | 'READY' | 'FAILED';
 

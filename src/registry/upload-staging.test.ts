@@ -151,7 +151,12 @@ describe('UploadStaging.claim', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(failed.reason).toMatchObject({ code: 'INVALID_ARGUMENT' });
-    const won = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{ path: string; release: () => Promise<void> }>).value;
+    const won = (
+      results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<{
+        path: string;
+        release: () => Promise<void>;
+      }>
+    ).value;
     expect(readFileSync(won.path, 'utf8')).toBe('model bytes');
     await won.release();
     expect(readdirSync(dir)).toEqual([]);

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KilnError } from '../core/errors.js';
 
@@ -39,9 +39,13 @@ export class UploadStaging {
         size += chunk.length;
         if (size > maxBytes) {
           return cb(
-            new KilnError('PAYLOAD_TOO_LARGE', `the upload is over the limit of ${maxBytes} bytes (registry.max_model_bytes)`, {
-              limit: maxBytes,
-            }),
+            new KilnError(
+              'PAYLOAD_TOO_LARGE',
+              `the upload is over the limit of ${maxBytes} bytes (registry.max_model_bytes)`,
+              {
+                limit: maxBytes,
+              },
+            ),
           );
         }
         hash.update(chunk);
@@ -64,17 +68,25 @@ export class UploadStaging {
   /** The path of a staged upload; INVALID_ARGUMENT for a malformed or unknown id. */
   async pathOf(uploadId: unknown): Promise<string> {
     if (typeof uploadId !== 'string' || !ID_RE.test(uploadId)) {
-      throw new KilnError('INVALID_ARGUMENT', `upload_id: expected an id returned by POST /api/v1/uploads, got ${JSON.stringify(uploadId)}`, {
-        field: 'upload_id',
-      });
+      throw new KilnError(
+        'INVALID_ARGUMENT',
+        `upload_id: expected an id returned by POST /api/v1/uploads, got ${JSON.stringify(uploadId)}`,
+        {
+          field: 'upload_id',
+        },
+      );
     }
     const path = join(this.#dir, uploadId);
     try {
       await stat(path);
     } catch {
-      throw new KilnError('INVALID_ARGUMENT', `upload_id: no upload "${uploadId}" (consumed, expired, or never made)`, {
-        field: 'upload_id',
-      });
+      throw new KilnError(
+        'INVALID_ARGUMENT',
+        `upload_id: no upload "${uploadId}" (consumed, expired, or never made)`,
+        {
+          field: 'upload_id',
+        },
+      );
     }
     return path;
   }
@@ -90,9 +102,13 @@ export class UploadStaging {
     try {
       await rename(path, claimed);
     } catch {
-      throw new KilnError('INVALID_ARGUMENT', `upload_id: upload "${String(uploadId)}" is already being registered`, {
-        field: 'upload_id',
-      });
+      throw new KilnError(
+        'INVALID_ARGUMENT',
+        `upload_id: upload "${String(uploadId)}" is already being registered`,
+        {
+          field: 'upload_id',
+        },
+      );
     }
     return { path: claimed, release: () => rm(claimed, { force: true }) };
   }

@@ -13,12 +13,12 @@
  * artifact store only ever shows whole blobs.
  */
 import { stat } from 'node:fs/promises';
-import { KilnError, invalid, isKilnError } from '../core/errors.js';
+import { invalid, isKilnError, KilnError } from '../core/errors.js';
 import { assertName } from '../core/names.js';
 import type { Actor } from '../govern/auth/roles.js';
 import { resolveFeatureSchema } from './feature-schema.js';
 import { parseLineage, parseMetrics, parseParams, parseTags } from './metadata-input.js';
-import { type ModelInspection, inspectModelFile } from './onnx/inspect-model.js';
+import { inspectModelFile, type ModelInspection } from './onnx/inspect-model.js';
 import type { RegistryService } from './registry-service.js';
 import type { ModelVersion, NewVersionInput, OnnxSummary, SignatureView } from './registry-types.js';
 
@@ -28,7 +28,10 @@ export interface RegistrationLimits {
 }
 
 /** Inspects a model file; replaceable in tests. */
-export type ModelInspector = (path: string, limits: { maxBytes: number; timeoutMs: number }) => Promise<ModelInspection>;
+export type ModelInspector = (
+  path: string,
+  limits: { maxBytes: number; timeoutMs: number },
+) => Promise<ModelInspection>;
 
 export async function registerModelVersion(
   registry: RegistryService,
@@ -50,14 +53,25 @@ export async function registerModelVersion(
   }
   const size = await fileSize(filePath);
   if (size > limits.maxModelBytes) {
-    throw new KilnError('PAYLOAD_TOO_LARGE', `the model file is ${size} bytes; the limit (registry.max_model_bytes) is ${limits.maxModelBytes}`, {
-      size,
-      limit: limits.maxModelBytes,
-    });
+    throw new KilnError(
+      'PAYLOAD_TOO_LARGE',
+      `the model file is ${size} bytes; the limit (registry.max_model_bytes) is ${limits.maxModelBytes}`,
+      {
+        size,
+        limit: limits.maxModelBytes,
+      },
+    );
   }
-  if (size === 0) throw new KilnError('INVALID_MODEL', 'the model file is empty; expected an ONNX ModelProto', { size });
+  if (size === 0)
+    throw new KilnError('INVALID_MODEL', 'the model file is empty; expected an ONNX ModelProto', { size });
 
-  const version = await reservePendingVersion(registry, actor, name, input, { description, tags, metrics, params, lineage });
+  const version = await reservePendingVersion(registry, actor, name, input, {
+    description,
+    tags,
+    metrics,
+    params,
+    lineage,
+  });
   const { store, artifacts, audit, events } = registry.deps;
   try {
     const stored = await artifacts.putFile(filePath, { maxBytes: limits.maxModelBytes });
@@ -72,10 +86,19 @@ export async function registerModelVersion(
       timeoutMs: limits.inspectTimeoutMs,
     });
     const signature: SignatureView = {
-      inputs: inspection.signature.inputs.map(({ name: n, datatype, shape }) => ({ name: n, datatype, shape: [...shape] })),
-      outputs: inspection.signature.outputs.map(({ name: n, datatype, shape }) => ({ name: n, datatype, shape: [...shape] })),
+      inputs: inspection.signature.inputs.map(({ name: n, datatype, shape }) => ({
+        name: n,
+        datatype,
+        shape: [...shape],
+      })),
+      outputs: inspection.signature.outputs.map(({ name: n, datatype, shape }) => ({
+        name: n,
+        datatype,
+        shape: [...shape],
+      })),
     };
-    const featureSchema = input.features === undefined ? null : resolveFeatureSchema(input.features, signature);
+    const featureSchema =
+      input.features === undefined ? null : resolveFeatureSchema(input.features, signature);
     const onnx: OnnxSummary = {
       irVersion: inspection.info.irVersion,
       opsets: inspection.info.opsets.map((o) => ({ domain: o.domain, version: o.version })),
@@ -129,7 +152,12 @@ async function reservePendingVersion(
     await registry.lockModel(trx, name);
     const model = await trx.selectFrom('models').select('name').where('name', '=', name).executeTakeFirst();
     if (!model) {
-      await registry.insertModel(trx, actor, { name, description: input.modelDescription, owner: input.owner, tags: {} });
+      await registry.insertModel(trx, actor, {
+        name,
+        description: input.modelDescription,
+        owner: input.owner,
+        tags: {},
+      });
     }
     const max = await trx
       .selectFrom('model_versions')
@@ -171,14 +199,25 @@ async function reservePendingVersion(
   });
 }
 
-async function markFailed(registry: RegistryService, actor: Actor, name: string, version: number, e: unknown): Promise<void> {
+async function markFailed(
+  registry: RegistryService,
+  actor: Actor,
+  name: string,
+  version: number,
+  e: unknown,
+): Promise<void> {
   const reason = isKilnError(e) ? `${e.code}: ${e.message}` : String((e as Error)?.message ?? e);
   try {
     const row = await registry.versionRow(name, version);
     await registry.deps.store.transaction(async (trx) => {
       await trx
         .updateTable('model_versions')
-        .set({ status: 'FAILED', status_message: reason.slice(0, 2000), artifact_digest: null, updated_at: registry.now() })
+        .set({
+          status: 'FAILED',
+          status_message: reason.slice(0, 2000),
+          artifact_digest: null,
+          updated_at: registry.now(),
+        })
         .where('model_name', '=', name)
         .where('version', '=', version)
         .execute();
@@ -203,8 +242,12 @@ async function fileSize(path: string): Promise<number> {
     return s.size;
   } catch (e) {
     if (isKilnError(e)) throw e;
-    throw new KilnError('INVALID_ARGUMENT', `cannot read the model file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      field: 'file',
-    });
+    throw new KilnError(
+      'INVALID_ARGUMENT',
+      `cannot read the model file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        field: 'file',
+      },
+    );
   }
 }

@@ -10,7 +10,7 @@
  * the answer is ready — never awaited.
  */
 import { randomUUID } from 'node:crypto';
-import { KilnError, isKilnError } from '../core/errors.js';
+import { isKilnError, KilnError } from '../core/errors.js';
 import type { TensorSpec } from '../registry/onnx/model-signature.js';
 import type { InferenceSink } from './inference-sink.js';
 import type { InferRequest, InferResponse } from './protocol/infer-types.js';
@@ -67,7 +67,9 @@ export class DataPlane {
   served(name: string, version?: string): ServedModel {
     const served = this.#deps.models.get(name);
     if (!served) {
-      throw new KilnError('DEPLOYMENT_NOT_FOUND', `Request for unknown model: '${name}' is not found`, { model: name });
+      throw new KilnError('DEPLOYMENT_NOT_FOUND', `Request for unknown model: '${name}' is not found`, {
+        model: name,
+      });
     }
     if (version !== undefined && version !== '' && version !== String(served.version)) {
       throw new KilnError(
@@ -107,7 +109,11 @@ export class DataPlane {
       if (!this.#accepting) throw new KilnError('UNAVAILABLE', 'the server is shutting down');
       if (served.state !== 'READY' || !served.signature) throw notReady(served);
       // max_batch_size ≤ 1 means "never merge requests"; a client may still send its own batch.
-      const inputs = checkAgainstSignature(request, served.signature, served.maxBatchSize > 1 ? { maxBatchSize: served.maxBatchSize } : {});
+      const inputs = checkAgainstSignature(
+        request,
+        served.signature,
+        served.maxBatchSize > 1 ? { maxBatchSize: served.maxBatchSize } : {},
+      );
       const batchSize = batchSizeOf(inputs, served);
       const outputNames = request.outputs?.map((o) => o.name);
       metrics.pending.inc(labels);
@@ -203,11 +209,16 @@ export class DataPlane {
 }
 
 function notReady(served: ServedModel): KilnError {
-  const why = served.state === 'FAILED' ? `failed to load: ${served.error ?? 'unknown error'}` : 'is still loading';
-  return new KilnError('DEPLOYMENT_NOT_READY', `model '${served.deployment}' (version ${served.version}) ${why}`, {
-    model: served.deployment,
-    state: served.state,
-  });
+  const why =
+    served.state === 'FAILED' ? `failed to load: ${served.error ?? 'unknown error'}` : 'is still loading';
+  return new KilnError(
+    'DEPLOYMENT_NOT_READY',
+    `model '${served.deployment}' (version ${served.version}) ${why}`,
+    {
+      model: served.deployment,
+      state: served.state,
+    },
+  );
 }
 
 /** Rows in the request: the first dimension of the inputs whose first model dimension is dynamic, else 1. */

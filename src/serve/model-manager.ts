@@ -6,7 +6,7 @@
  * loaded and warmed BEFORE the switch; the old one keeps answering the requests it already has,
  * is drained, then released. Requests never see a half-loaded model.
  */
-import type { DeploymentService, Deployment } from '../deploy/deployment-service.js';
+import type { Deployment, DeploymentService } from '../deploy/deployment-service.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { ServedModel, ServedModels } from './served-model.js';
 
@@ -19,17 +19,30 @@ export interface ManagedModel extends ServedModel {
 }
 
 /** Builds a served model for a deployment at a version (loads and warms it). */
-export type ServedModelLoader = (deployment: Deployment, version: number, registry: RegistryService) => Promise<ManagedModel>;
+export type ServedModelLoader = (
+  deployment: Deployment,
+  version: number,
+  registry: RegistryService,
+) => Promise<ManagedModel>;
 
 /** A placeholder entry while a deployment cannot serve (loading the first time, or failed). */
-export type PlaceholderFactory = (deployment: Deployment, version: number, state: 'LOADING' | 'FAILED', error: string | null) => ManagedModel;
+export type PlaceholderFactory = (
+  deployment: Deployment,
+  version: number,
+  state: 'LOADING' | 'FAILED',
+  error: string | null,
+) => ManagedModel;
 
 export interface ModelManagerDeps {
   readonly deployments: DeploymentService;
   readonly registry: RegistryService;
   readonly load: ServedModelLoader;
   readonly placeholder: PlaceholderFactory;
-  readonly logger: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
+  readonly logger: {
+    info(o: object, m: string): void;
+    warn(o: object, m: string): void;
+    error(o: object, m: string): void;
+  };
   readonly pollMs?: number;
 }
 
@@ -107,7 +120,10 @@ export class ModelManager implements ServedModels {
         const current = this.#served.get(d.name);
         // An alias that vanished or a version that went away: keep serving what is loaded, if anything.
         if (!current || current.state !== 'READY') {
-          this.#served.set(d.name, this.#deps.placeholder(d, current?.version ?? 0, 'FAILED', (e as Error).message));
+          this.#served.set(
+            d.name,
+            this.#deps.placeholder(d, current?.version ?? 0, 'FAILED', (e as Error).message),
+          );
         }
         logger.warn({ deployment: d.name, err: e }, 'cannot resolve what the deployment serves');
         continue;
@@ -115,7 +131,8 @@ export class ModelManager implements ServedModels {
       const key = servedKey(d, version);
       const current = this.#served.get(d.name);
       if (current?.key === key && current.state === 'READY') continue;
-      if (!current || current.state !== 'READY') this.#served.set(d.name, this.#deps.placeholder(d, version, 'LOADING', null));
+      if (!current || current.state !== 'READY')
+        this.#served.set(d.name, this.#deps.placeholder(d, version, 'LOADING', null));
       try {
         const next = await this.#deps.load(d, version, registry);
         if (this.#closed) {

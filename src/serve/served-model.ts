@@ -44,7 +44,11 @@ export interface ServedModel {
   readonly labels: ServedLabels;
   readonly stats: ServedStats;
   /** Runs validated, signature-ordered inputs. */
-  infer(inputs: readonly Tensor[], outputNames: readonly string[] | undefined, batchSize: number): Promise<InferOutcome>;
+  infer(
+    inputs: readonly Tensor[],
+    outputNames: readonly string[] | undefined,
+    batchSize: number,
+  ): Promise<InferOutcome>;
 }
 
 /** The lookup the data plane needs. */

@@ -4,6 +4,8 @@
  * dependency order. `close()` closes them in reverse order. Nothing here reads `process.env`
  * itself: the caller passes the environment in.
  */
+
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../core/clock.js';
@@ -21,7 +23,6 @@ import { WebhookService } from '../registry/webhooks/webhook-service.js';
 import { FsArtifactStore } from '../store/fs/fs-artifact-store.js';
 import { openMetadataStore } from '../store/open-metadata-store.js';
 import { CONFIG_FILE, STATE_DIR } from '../workspace/find-workspace.js';
-import { existsSync } from 'node:fs';
 import type { KilnServices } from './services.js';
 
 export interface OpenKilnOptions {
@@ -38,7 +39,11 @@ export interface Kiln extends KilnServices {
   close(): Promise<void>;
 }
 
-export function loadWorkspaceConfig(workspaceDir: string, env: OpenKilnOptions['env'], overrides?: ConfigOverrides): KilnConfig {
+export function loadWorkspaceConfig(
+  workspaceDir: string,
+  env: OpenKilnOptions['env'],
+  overrides?: ConfigOverrides,
+): KilnConfig {
   const file = join(workspaceDir, CONFIG_FILE);
   return resolveConfig({
     file: existsSync(file) ? readConfigFile(file) : undefined,
@@ -61,7 +66,9 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
     closers.push(() => store.close());
     const artifacts = new FsArtifactStore(resolve(workspaceDir, config.artifacts.path));
     const signer = await CheckpointSigner.loadOrCreate(join(stateDir, 'keys'));
-    const audit = new SqlAuditLog(store, signer, clock, { checkpointFile: join(stateDir, 'audit-checkpoints.jsonl') });
+    const audit = new SqlAuditLog(store, signer, clock, {
+      checkpointFile: join(stateDir, 'audit-checkpoints.jsonl'),
+    });
     // Closed before the store: its last act is to flush the checkpoint file.
     closers.push(() => audit.close());
     const tokens = new TokenService(store, audit, clock);

@@ -5,8 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
-import type { DeploymentService } from '../deploy/deployment-service.js';
 import type { KilnConfig } from '../core/config.js';
+import type { DeploymentService } from '../deploy/deployment-service.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import type { TokenService } from '../govern/auth/token-service.js';

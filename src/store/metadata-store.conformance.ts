@@ -69,7 +69,11 @@ export function runMetadataStoreSuite(factory: TestStoreFactory): void {
           .values({ ...modelRow('m'), description: 'other' })
           .execute(),
       ).rejects.toThrow();
-      const row = await store.db.selectFrom('models').selectAll().where('name', '=', 'm').executeTakeFirstOrThrow();
+      const row = await store.db
+        .selectFrom('models')
+        .selectAll()
+        .where('name', '=', 'm')
+        .executeTakeFirstOrThrow();
       expect(row.description).toBe('');
     });
 
@@ -93,10 +97,7 @@ export function runMetadataStoreSuite(factory: TestStoreFactory): void {
     it('returns big integers as numbers', async () => {
       await fresh();
       const ms = 1_764_000_000_123;
-      await store.db
-        .insertInto('revisions')
-        .values({ name: 'r', revision: ms })
-        .execute();
+      await store.db.insertInto('revisions').values({ name: 'r', revision: ms }).execute();
       const row = await store.db.selectFrom('revisions').selectAll().executeTakeFirstOrThrow();
       expect(row.revision).toBe(ms);
       expect(typeof row.revision).toBe('number');

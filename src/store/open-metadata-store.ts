@@ -11,10 +11,14 @@ import { SqliteMetadataStore } from './sqlite/sqlite-metadata-store.js';
 export async function openMetadataStore(url: string, options: OpenStoreOptions): Promise<MetadataStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (!path) throw new KilnError('CONFIG_INVALID', 'store.url: expected sqlite:<path>, got an empty path', { key: 'store.url' });
+    if (!path)
+      throw new KilnError('CONFIG_INVALID', 'store.url: expected sqlite:<path>, got an empty path', {
+        key: 'store.url',
+      });
     return SqliteMetadataStore.open(isAbsolute(path) ? path : resolve(options.baseDir, path));
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return PostgresMetadataStore.open(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return PostgresMetadataStore.open(url);
   throw new KilnError('CONFIG_INVALID', `store.url: expected sqlite:<path> or postgres://…, got "${url}"`, {
     key: 'store.url',
     got: url,

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWorkspaceConfig } from '../server/open-kiln.js';
-import { type TestKiln, createTestKiln } from '../server/test-support/test-kiln.js';
+import { createTestKiln, type TestKiln } from '../server/test-support/test-kiln.js';
 import { describeConfig, setConfigValue } from './config-editor.js';
 
 describe('config editor', () => {
@@ -29,8 +29,12 @@ describe('config editor', () => {
   it('refuses a bad value or an unknown key without touching the file', async () => {
     const path = join(t.dir, 'kiln.yaml');
     const before = readFileSync(path, 'utf8');
-    await expect(setConfigValue(t.dir, admin, t.kiln.audit, 'server.port', 'eighty')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    await expect(setConfigValue(t.dir, admin, t.kiln.audit, 'server.nope', '1')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(setConfigValue(t.dir, admin, t.kiln.audit, 'server.port', 'eighty')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
+    await expect(setConfigValue(t.dir, admin, t.kiln.audit, 'server.nope', '1')).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+    });
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { writeFileAtomic } from '../core/atomic-file.js';
+import { configValue, type KilnConfig, readConfigFile, resolveConfig } from '../core/config.js';
 import { CONFIG_KEYS } from '../core/config-keys.js';
-import { type KilnConfig, configValue, readConfigFile, resolveConfig } from '../core/config.js';
 import { KilnError } from '../core/errors.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { Actor } from '../govern/auth/roles.js';
@@ -58,11 +58,18 @@ export async function setConfigValue(
   raw: string,
 ): Promise<{ key: string; value: unknown }> {
   if (!CONFIG_KEYS.some((k) => k.path === key)) {
-    throw new KilnError('CONFIG_INVALID', `unknown key "${key}" (known keys: ${CONFIG_KEYS.map((k) => k.path).join(', ')})`, { key });
+    throw new KilnError(
+      'CONFIG_INVALID',
+      `unknown key "${key}" (known keys: ${CONFIG_KEYS.map((k) => k.path).join(', ')})`,
+      { key },
+    );
   }
   const path = join(workspaceDir, CONFIG_FILE);
   const doc = parseDocument(existsSync(path) ? readFileSync(path, 'utf8') : '', { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new KilnError('CONFIG_INVALID', `${path}: not valid YAML: ${doc.errors[0]?.message}`, { file: path });
+  if (doc.errors.length > 0)
+    throw new KilnError('CONFIG_INVALID', `${path}: not valid YAML: ${doc.errors[0]?.message}`, {
+      file: path,
+    });
   const value = parseDocument(raw).toJS();
   const [section, name] = key.split('.') as [string, string];
   doc.setIn([section, name], value);
@@ -70,7 +77,12 @@ export async function setConfigValue(
   const resolved = resolveConfig({ file: doc.toJS() ?? {}, fileName: path });
   writeFileAtomic(path, doc.toString());
   const applied = configValue(resolved, key);
-  await audit.record({ actor: actor.name, action: 'config.set', resource: `config/${key}`, details: { value: maskSecrets(applied) } });
+  await audit.record({
+    actor: actor.name,
+    action: 'config.set',
+    resource: `config/${key}`,
+    details: { value: maskSecrets(applied) },
+  });
   return { key, value: maskSecrets(applied) };
 }
 

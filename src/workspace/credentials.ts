@@ -5,8 +5,8 @@
  */
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KilnError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic-file.js';
+import { KilnError } from '../core/errors.js';
 import { STATE_DIR } from './find-workspace.js';
 
 export interface Credentials {
@@ -32,6 +32,10 @@ export function readCredentials(workspaceDir: string): Credentials | null {
     if (typeof c.token !== 'string' || typeof c.url !== 'string') throw new Error('missing url or token');
     return c;
   } catch (e) {
-    throw new KilnError('CONFIG_INVALID', `${path}: expected JSON {"url", "token"}: ${(e as Error).message}`, { file: path });
+    throw new KilnError(
+      'CONFIG_INVALID',
+      `${path}: expected JSON {"url", "token"}: ${(e as Error).message}`,
+      { file: path },
+    );
   }
 }

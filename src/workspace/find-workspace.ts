@@ -21,9 +21,13 @@ export function findWorkspace(loc: WorkspaceLocator): string {
   if (explicit) {
     const dir = resolve(loc.cwd, explicit);
     if (!isWorkspace(dir)) {
-      throw new KilnError('WORKSPACE_NOT_FOUND', `no Kiln workspace in ${dir} (no ${STATE_DIR}/ folder); run \`kiln init\` there`, {
-        dir,
-      });
+      throw new KilnError(
+        'WORKSPACE_NOT_FOUND',
+        `no Kiln workspace in ${dir} (no ${STATE_DIR}/ folder); run \`kiln init\` there`,
+        {
+          dir,
+        },
+      );
     }
     return dir;
   }

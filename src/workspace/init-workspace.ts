@@ -10,7 +10,7 @@ import { KilnError } from '../core/errors.js';
 import { SYSTEM_ACTOR } from '../govern/auth/roles.js';
 import { openKiln } from '../server/open-kiln.js';
 import { writeCredentials } from './credentials.js';
-import { CONFIG_FILE, STATE_DIR, isWorkspace } from './find-workspace.js';
+import { CONFIG_FILE, isWorkspace, STATE_DIR } from './find-workspace.js';
 
 export interface InitResult {
   readonly workspaceDir: string;
@@ -20,10 +20,17 @@ export interface InitResult {
   readonly adminToken: string;
 }
 
-export async function initWorkspace(dir: string, env: Readonly<Record<string, string | undefined>>): Promise<InitResult> {
+export async function initWorkspace(
+  dir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<InitResult> {
   const workspaceDir = resolve(dir);
   if (isWorkspace(workspaceDir)) {
-    throw new KilnError('WORKSPACE_EXISTS', `${workspaceDir} is already a Kiln workspace (${STATE_DIR}/ exists)`, { dir: workspaceDir });
+    throw new KilnError(
+      'WORKSPACE_EXISTS',
+      `${workspaceDir} is already a Kiln workspace (${STATE_DIR}/ exists)`,
+      { dir: workspaceDir },
+    );
   }
   mkdirSync(join(workspaceDir, STATE_DIR), { recursive: true, mode: 0o700 });
   // Nothing under .kiln/ (database, keys, credentials) belongs in version control.
@@ -34,17 +41,32 @@ export async function initWorkspace(dir: string, env: Readonly<Record<string, st
   const kiln = await openKiln({ workspaceDir, env });
   try {
     const created = await kiln.tokens.create(SYSTEM_ACTOR, { name: 'admin', role: 'admin' });
-    await kiln.audit.record({ actor: SYSTEM_ACTOR.name, action: 'workspace.init', resource: 'workspace', details: { dir: workspaceDir } });
+    await kiln.audit.record({
+      actor: SYSTEM_ACTOR.name,
+      action: 'workspace.init',
+      resource: 'workspace',
+      details: { dir: workspaceDir },
+    });
     const url = `http://${kiln.config.server.host}:${kiln.config.server.port}`;
     writeCredentials(workspaceDir, { url, token: created.token });
-    return { workspaceDir, configFile, credentialsFile: join(workspaceDir, STATE_DIR, 'credentials'), url, adminToken: created.token };
+    return {
+      workspaceDir,
+      configFile,
+      credentialsFile: join(workspaceDir, STATE_DIR, 'credentials'),
+      url,
+      adminToken: created.token,
+    };
   } finally {
     await kiln.close();
   }
 }
 
 function configTemplate(): string {
-  const lines = ['# Kiln workspace configuration. Every key is optional; defaults are shown commented out.', '# Reference: docs/configuration.md. Environment variables (KILN_*) override this file.', ''];
+  const lines = [
+    '# Kiln workspace configuration. Every key is optional; defaults are shown commented out.',
+    '# Reference: docs/configuration.md. Environment variables (KILN_*) override this file.',
+    '',
+  ];
   let section = '';
   for (const k of CONFIG_KEYS) {
     const [s, name] = k.path.split('.') as [string, string];

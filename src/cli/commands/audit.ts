@@ -4,8 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomic-file.js';
-import { KilnError, invalid } from '../../core/errors.js';
-import type { AuditEvent, AuditVerification, ConsistencyProof, InclusionProof, SignedCheckpoint } from '../../govern/audit/audit-log.js';
+import { invalid, KilnError } from '../../core/errors.js';
+import type {
+  AuditEvent,
+  AuditVerification,
+  ConsistencyProof,
+  InclusionProof,
+  SignedCheckpoint,
+} from '../../govern/audit/audit-log.js';
 import { verifyExportedCheckpoint } from '../../govern/audit/exported-checkpoint.js';
 import { callJson } from '../api-client.js';
 import { formatFields, formatTable } from '../format.js';
@@ -17,7 +23,9 @@ function intArg(v: string, name: string): number {
 }
 
 export const auditCommands: CommandGroup = (program, ctx) => {
-  const audit = program.command('audit').description('Tamper-evident audit log: events, verification, proofs, checkpoints');
+  const audit = program
+    .command('audit')
+    .description('Tamper-evident audit log: events, verification, proofs, checkpoints');
 
   audit
     .command('log')
@@ -33,23 +41,40 @@ export const auditCommands: CommandGroup = (program, ctx) => {
         path: '/api/v1/audit/events',
         query: { actor: o.actor, action: o.action, resource: o.resource, after_seq: o.after, limit: o.limit },
       });
-      ctx.print(r, (x) => formatTable(x.events as unknown as Record<string, unknown>[], ['seq', 'time', 'actor', 'action', 'resource']));
+      ctx.print(r, (x) =>
+        formatTable(x.events as unknown as Record<string, unknown>[], [
+          'seq',
+          'time',
+          'actor',
+          'action',
+          'resource',
+        ]),
+      );
     });
 
   audit
     .command('verify')
-    .description('Recompute every event, Merkle root and signature; exit 1 and name the first bad entry if any')
+    .description(
+      'Recompute every event, Merkle root and signature; exit 1 and name the first bad entry if any',
+    )
     .action(async () => {
-      const v = await callJson<AuditVerification>(await ctx.client(), { method: 'GET', path: '/api/v1/audit/verify' });
+      const v = await callJson<AuditVerification>(await ctx.client(), {
+        method: 'GET',
+        path: '/api/v1/audit/verify',
+      });
       ctx.print(v, (x) =>
         x.ok
           ? `audit log OK: ${x.size} events, root ${x.root_hash}`
           : `audit log FAILED verification at seq ${x.first_bad_seq ?? '?'}:\n${x.problems.map((p) => `  - ${p}`).join('\n')}`,
       );
       if (!v.ok) {
-        throw new KilnError('AUDIT_TAMPERED', `the audit log fails verification (first bad seq ${v.first_bad_seq ?? 'unknown'})`, {
-          first_bad_seq: v.first_bad_seq,
-        });
+        throw new KilnError(
+          'AUDIT_TAMPERED',
+          `the audit log fails verification (first bad seq ${v.first_bad_seq ?? 'unknown'})`,
+          {
+            first_bad_seq: v.first_bad_seq,
+          },
+        );
       }
     });
 
@@ -78,7 +103,9 @@ export const auditCommands: CommandGroup = (program, ctx) => {
 
   audit
     .command('consistency')
-    .description('Consistency proof that the tree of <from> events is a prefix of the tree of <to> (RFC 9162)')
+    .description(
+      'Consistency proof that the tree of <from> events is a prefix of the tree of <to> (RFC 9162)',
+    )
     .argument('<from>', 'smaller tree size')
     .argument('[to]', 'larger tree size (default: all)')
     .action(async (from: string, to: string | undefined) => {
@@ -101,18 +128,27 @@ export const auditCommands: CommandGroup = (program, ctx) => {
     .description('Export the latest signed checkpoint (with the public key) for safekeeping elsewhere')
     .option('-o, --output <file>', 'write it to a file instead of stdout')
     .action(async (o) => {
-      const r = await callJson<{ checkpoint: SignedCheckpoint | null }>(await ctx.client(), { method: 'GET', path: '/api/v1/audit/checkpoint' });
-      if (!r.checkpoint) throw new KilnError('AUDIT_EVENT_NOT_FOUND', 'the audit log is empty: there is no checkpoint yet');
+      const r = await callJson<{ checkpoint: SignedCheckpoint | null }>(await ctx.client(), {
+        method: 'GET',
+        path: '/api/v1/audit/checkpoint',
+      });
+      if (!r.checkpoint)
+        throw new KilnError('AUDIT_EVENT_NOT_FOUND', 'the audit log is empty: there is no checkpoint yet');
       const text = `${JSON.stringify(r.checkpoint, null, 2)}\n`;
       if (o.output) {
         writeFileAtomic(o.output, text);
-        ctx.print(r.checkpoint, (c) => `wrote checkpoint of ${c.tree_size} events (root ${c.root_hash}) to ${o.output}`);
+        ctx.print(
+          r.checkpoint,
+          (c) => `wrote checkpoint of ${c.tree_size} events (root ${c.root_hash}) to ${o.output}`,
+        );
       } else ctx.io.stdout(text);
     });
 
   audit
     .command('check')
-    .description('Check a checkpoint exported earlier against the log now (exposes rewritten or truncated history)')
+    .description(
+      'Check a checkpoint exported earlier against the log now (exposes rewritten or truncated history)',
+    )
     .argument('<file>', 'a checkpoint written by `kiln audit checkpoint -o`')
     .action(async (file: string) => {
       let exported: SignedCheckpoint;
@@ -121,9 +157,13 @@ export const auditCommands: CommandGroup = (program, ctx) => {
       } catch (e) {
         throw invalid('file', 'a checkpoint JSON file', `${file} (${(e as Error).message})`);
       }
-      if (!Number.isSafeInteger(exported?.tree_size) || exported.tree_size < 1) throw invalid('tree_size', 'a positive integer', exported?.tree_size);
+      if (!Number.isSafeInteger(exported?.tree_size) || exported.tree_size < 1)
+        throw invalid('tree_size', 'a positive integer', exported?.tree_size);
       const client = await ctx.client();
-      const { checkpoint: current } = await callJson<{ checkpoint: SignedCheckpoint | null }>(client, { method: 'GET', path: '/api/v1/audit/checkpoint' });
+      const { checkpoint: current } = await callJson<{ checkpoint: SignedCheckpoint | null }>(client, {
+        method: 'GET',
+        path: '/api/v1/audit/checkpoint',
+      });
       const proof =
         current && current.tree_size >= exported.tree_size
           ? await callJson<ConsistencyProof>(client, {
@@ -138,6 +178,9 @@ export const auditCommands: CommandGroup = (program, ctx) => {
           ? `OK: the log (${c.current_size} events) extends the exported checkpoint of ${c.exported_size} events`
           : `FAILED: the log does not extend the exported checkpoint:\n${c.problems.map((p) => `  - ${p}`).join('\n')}`,
       );
-      if (!check.ok) throw new KilnError('AUDIT_TAMPERED', 'the audit log does not extend the exported checkpoint', { problems: check.problems });
+      if (!check.ok)
+        throw new KilnError('AUDIT_TAMPERED', 'the audit log does not extend the exported checkpoint', {
+          problems: check.problems,
+        });
     });
 };

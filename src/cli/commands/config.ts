@@ -8,14 +8,24 @@ import { formatTable } from '../format.js';
 import type { CommandGroup } from './command-helpers.js';
 
 export const configCommands: CommandGroup = (program, ctx) => {
-  const config = program.command('config').description('Workspace configuration (kiln.yaml; docs/configuration.md)');
+  const config = program
+    .command('config')
+    .description('Workspace configuration (kiln.yaml; docs/configuration.md)');
 
   config
     .command('show')
     .description('Every key with its value in force and where it comes from (admin)')
     .action(async () => {
-      const r = await callJson<{ keys: ConfigEntry[] }>(await ctx.client(), { method: 'GET', path: '/api/v1/config' });
-      ctx.print(r, (x) => formatTable(x.keys.map((k) => ({ ...k, value: JSON.stringify(k.value) })), ['key', 'value', 'source', 'env']));
+      const r = await callJson<{ keys: ConfigEntry[] }>(await ctx.client(), {
+        method: 'GET',
+        path: '/api/v1/config',
+      });
+      ctx.print(r, (x) =>
+        formatTable(
+          x.keys.map((k) => ({ ...k, value: JSON.stringify(k.value) })),
+          ['key', 'value', 'source', 'env'],
+        ),
+      );
     });
 
   config

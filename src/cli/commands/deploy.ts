@@ -24,20 +24,46 @@ function autoOrInt(flag: string) {
 
 function withSettings(cmd: Command): Command {
   return cmd
-    .option('--max-batch-size <n>', 'largest batch the dynamic batcher forms (1: no batching)', intOpt('--max-batch-size'))
-    .option('--max-queue-delay-us <us>', 'longest a request waits for a batch to fill, in microseconds', intOpt('--max-queue-delay-us'))
+    .option(
+      '--max-batch-size <n>',
+      'largest batch the dynamic batcher forms (1: no batching)',
+      intOpt('--max-batch-size'),
+    )
+    .option(
+      '--max-queue-delay-us <us>',
+      'longest a request waits for a batch to fill, in microseconds',
+      intOpt('--max-queue-delay-us'),
+    )
     .option('--preferred-batch-size <n...>', 'batch sizes sent as soon as they can be formed')
-    .option('--max-queue-size <n>', 'pending requests before new ones get 503 + Retry-After', intOpt('--max-queue-size'))
-    .option('--timeout-us <us>', 'per-request queue timeout in microseconds (0: none)', intOpt('--timeout-us'))
-    .option('--workers <n|auto>', 'inference worker threads (0: inline; auto: by measurement)', autoOrInt('--workers'))
-    .option('--intra-op-threads <n|auto>', 'ONNX Runtime threads per worker', autoOrInt('--intra-op-threads'));
+    .option(
+      '--max-queue-size <n>',
+      'pending requests before new ones get 503 + Retry-After',
+      intOpt('--max-queue-size'),
+    )
+    .option(
+      '--timeout-us <us>',
+      'per-request queue timeout in microseconds (0: none)',
+      intOpt('--timeout-us'),
+    )
+    .option(
+      '--workers <n|auto>',
+      'inference worker threads (0: inline; auto: by measurement)',
+      autoOrInt('--workers'),
+    )
+    .option(
+      '--intra-op-threads <n|auto>',
+      'ONNX Runtime threads per worker',
+      autoOrInt('--intra-op-threads'),
+    );
 }
 
 function settingsBody(o: Record<string, unknown>) {
   return {
     max_batch_size: o.maxBatchSize,
     max_queue_delay_microseconds: o.maxQueueDelayUs,
-    preferred_batch_size: (o.preferredBatchSize as string[] | undefined)?.map((v) => intOpt('--preferred-batch-size')(v)),
+    preferred_batch_size: (o.preferredBatchSize as string[] | undefined)?.map((v) =>
+      intOpt('--preferred-batch-size')(v),
+    ),
     max_queue_size: o.maxQueueSize,
     timeout_microseconds: o.timeoutUs,
     workers: o.workers,
@@ -62,7 +88,9 @@ function show(d: WireDeployment): string {
 }
 
 export const deployCommands: CommandGroup = (program, ctx) => {
-  const deploy = program.command('deploy').description('Deployments: named inference endpoints (served at /v2/models/<name>)');
+  const deploy = program
+    .command('deploy')
+    .description('Deployments: named inference endpoints (served at /v2/models/<name>)');
 
   withSettings(
     deploy
@@ -84,7 +112,10 @@ export const deployCommands: CommandGroup = (program, ctx) => {
     .command('list')
     .description('List deployments')
     .action(async () => {
-      const r = await callJson<{ deployments: WireDeployment[] }>(await ctx.client(), { method: 'GET', path: '/api/v1/deployments' });
+      const r = await callJson<{ deployments: WireDeployment[] }>(await ctx.client(), {
+        method: 'GET',
+        path: '/api/v1/deployments',
+      });
       ctx.print(r, (x) =>
         formatTable(
           x.deployments.map((d) => ({ ...d, batch: d.settings.max_batch_size, workers: d.settings.workers })),
@@ -98,7 +129,10 @@ export const deployCommands: CommandGroup = (program, ctx) => {
     .description('Show a deployment')
     .argument('<name>', 'deployment name')
     .action(async (name: string) => {
-      const d = await callJson<WireDeployment>(await ctx.client(), { method: 'GET', path: `/api/v1/deployments/${encodeURIComponent(name)}` });
+      const d = await callJson<WireDeployment>(await ctx.client(), {
+        method: 'GET',
+        path: `/api/v1/deployments/${encodeURIComponent(name)}`,
+      });
       ctx.print(d, show);
     });
 
@@ -124,7 +158,10 @@ export const deployCommands: CommandGroup = (program, ctx) => {
     .description('Delete a deployment')
     .argument('<name>', 'deployment name')
     .action(async (name: string) => {
-      await callJson(await ctx.client(), { method: 'DELETE', path: `/api/v1/deployments/${encodeURIComponent(name)}` });
+      await callJson(await ctx.client(), {
+        method: 'DELETE',
+        path: `/api/v1/deployments/${encodeURIComponent(name)}`,
+      });
       ctx.print({ deleted: name }, () => `deleted deployment ${name}`);
     });
 };

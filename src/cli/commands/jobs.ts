@@ -8,7 +8,9 @@ import { formatFields, formatTable } from '../format.js';
 import type { CommandGroup } from './command-helpers.js';
 
 export const jobsCommands: CommandGroup = (program, ctx) => {
-  const jobs = program.command('jobs').description('Background jobs (webhook deliveries, monitors, retention, …)');
+  const jobs = program
+    .command('jobs')
+    .description('Background jobs (webhook deliveries, monitors, retention, …)');
 
   jobs
     .command('list')
@@ -35,7 +37,10 @@ export const jobsCommands: CommandGroup = (program, ctx) => {
     .description('Show one job')
     .argument('<id>', 'job id')
     .action(async (id: string) => {
-      const j = await callJson<Job>(await ctx.client(), { method: 'GET', path: `/api/v1/jobs/${encodeURIComponent(id)}` });
+      const j = await callJson<Job>(await ctx.client(), {
+        method: 'GET',
+        path: `/api/v1/jobs/${encodeURIComponent(id)}`,
+      });
       ctx.print(j, (x) =>
         formatFields([
           ['id', x.id],
@@ -59,7 +64,10 @@ export const jobsCommands: CommandGroup = (program, ctx) => {
     .description('Cancel a queued job, or ask a running one to stop')
     .argument('<id>', 'job id')
     .action(async (id: string) => {
-      const j = await callJson<Job>(await ctx.client(), { method: 'POST', path: `/api/v1/jobs/${encodeURIComponent(id)}/cancel` });
+      const j = await callJson<Job>(await ctx.client(), {
+        method: 'POST',
+        path: `/api/v1/jobs/${encodeURIComponent(id)}/cancel`,
+      });
       ctx.print(j, (x) => `job ${x.id}: ${x.status}`);
     });
 
@@ -67,7 +75,17 @@ export const jobsCommands: CommandGroup = (program, ctx) => {
     .command('schedules')
     .description('List cron schedules (UTC)')
     .action(async () => {
-      const r = await callJson<{ schedules: JobSchedule[] }>(await ctx.client(), { method: 'GET', path: '/api/v1/job-schedules' });
-      ctx.print(r, (x) => formatTable(x.schedules as unknown as Record<string, unknown>[], ['name', 'type', 'cron', 'nextRunAt']));
+      const r = await callJson<{ schedules: JobSchedule[] }>(await ctx.client(), {
+        method: 'GET',
+        path: '/api/v1/job-schedules',
+      });
+      ctx.print(r, (x) =>
+        formatTable(x.schedules as unknown as Record<string, unknown>[], [
+          'name',
+          'type',
+          'cron',
+          'nextRunAt',
+        ]),
+      );
     });
 };

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../../core/atomic-file.js';
-import { KilnError, invalid } from '../../core/errors.js';
+import { invalid, KilnError } from '../../core/errors.js';
 import { parseModelRef } from '../../core/names.js';
 import type { ModelVersion, Page, RegisteredModel } from '../../registry/registry-types.js';
 import { callJson, callRaw } from '../api-client.js';
@@ -44,13 +44,20 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
       };
       const bytes = readModelFile(file);
       const client = await ctx.client();
-      const upload = await callJson<{ upload_id: string }>(client, { method: 'POST', path: '/api/v1/uploads', body: bytes });
+      const upload = await callJson<{ upload_id: string }>(client, {
+        method: 'POST',
+        path: '/api/v1/uploads',
+        body: bytes,
+      });
       const version = await callJson<ModelVersion>(client, {
         method: 'POST',
         path: `/api/v1/models/${enc(name)}/versions`,
         json: { upload_id: upload.upload_id, ...metadata },
       });
-      ctx.print(version, (v) => `registered ${v.model}@${v.version} (${v.status}, sha256 ${v.digest})\n${signatureText(v)}`);
+      ctx.print(
+        version,
+        (v) => `registered ${v.model}@${v.version} (${v.status}, sha256 ${v.digest})\n${signatureText(v)}`,
+      );
     });
 
   models
@@ -99,7 +106,10 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
       const r = parseModelRef(ref);
       const client = await ctx.client();
       if (r.kind === 'latest') {
-        const m = await callJson<RegisteredModel>(client, { method: 'GET', path: `/api/v1/models/${enc(r.name)}` });
+        const m = await callJson<RegisteredModel>(client, {
+          method: 'GET',
+          path: `/api/v1/models/${enc(r.name)}`,
+        });
         ctx.print(m, (x) =>
           formatFields([
             ['name', x.name],
@@ -113,7 +123,11 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
         );
         return;
       }
-      const v = await callJson<ModelVersion>(client, { method: 'GET', path: '/api/v1/resolve', query: { ref } });
+      const v = await callJson<ModelVersion>(client, {
+        method: 'GET',
+        path: '/api/v1/resolve',
+        query: { ref },
+      });
       ctx.print(v, versionText);
     });
 
@@ -145,7 +159,10 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
         path: `/api/v1/models/${enc(name)}/aliases/${enc(alias)}`,
         json: { version: versionArg(version) },
       });
-      ctx.print(res, (r) => `${name}@${alias} → version ${r.version}${r.previous ? ` (was ${r.previous})` : ''}`);
+      ctx.print(
+        res,
+        (r) => `${name}@${alias} → version ${r.version}${r.previous ? ` (was ${r.previous})` : ''}`,
+      );
     });
 
   models
@@ -154,7 +171,10 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
     .argument('<name>', 'model name')
     .argument('<alias>', 'alias name')
     .action(async (name: string, alias: string) => {
-      await callJson(await ctx.client(), { method: 'DELETE', path: `/api/v1/models/${enc(name)}/aliases/${enc(alias)}` });
+      await callJson(await ctx.client(), {
+        method: 'DELETE',
+        path: `/api/v1/models/${enc(name)}/aliases/${enc(alias)}`,
+      });
       ctx.print({ removed: `${name}@${alias}` }, () => `removed alias ${name}@${alias}`);
     });
 
@@ -163,7 +183,12 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
     .description('Show or edit the model card (Markdown on stdout; --html writes a page)')
     .argument('<name>', 'model name')
     .argument('<version>', 'version number')
-    .option('--set <section=text>', 'set a section; text or @file.md (repeatable); "section=" clears it', collect, [])
+    .option(
+      '--set <section=text>',
+      'set a section; text or @file.md (repeatable); "section=" clears it',
+      collect,
+      [],
+    )
     .option('--html <path>', 'write the card as a self-contained HTML page')
     .action(async (name: string, version: string, o) => {
       const client = await ctx.client();
@@ -190,25 +215,41 @@ export const modelsCommands: CommandGroup = (program, ctx) => {
     .requiredOption('-o, --output <path>', 'where to write the file')
     .action(async (ref: string, o) => {
       const client = await ctx.client();
-      const v = await callJson<ModelVersion>(client, { method: 'GET', path: '/api/v1/resolve', query: { ref } });
-      const res = await callRaw(client, { method: 'GET', path: `/api/v1/models/${enc(v.model)}/versions/${v.version}/content` });
+      const v = await callJson<ModelVersion>(client, {
+        method: 'GET',
+        path: '/api/v1/resolve',
+        query: { ref },
+      });
+      const res = await callRaw(client, {
+        method: 'GET',
+        path: `/api/v1/models/${enc(v.model)}/versions/${v.version}/content`,
+      });
       writeFileAtomic(o.output, res.body);
-      ctx.print({ model: v.model, version: v.version, path: o.output, sha256: v.digest, bytes: res.body.length }, (r) =>
-        `wrote ${r.path} (${r.model}@${r.version}, ${r.bytes} bytes, sha256 ${r.sha256})`,
+      ctx.print(
+        { model: v.model, version: v.version, path: o.output, sha256: v.digest, bytes: res.body.length },
+        (r) => `wrote ${r.path} (${r.model}@${r.version}, ${r.bytes} bytes, sha256 ${r.sha256})`,
       );
     });
 
   models
     .command('delete')
-    .description('Delete a version (name@version) or a whole model (name); refused while aliased unless --force')
+    .description(
+      'Delete a version (name@version) or a whole model (name); refused while aliased unless --force',
+    )
     .argument('<ref>', 'name or name@version')
     .option('--force', 'delete even if aliases point at it (they are removed)')
     .action(async (ref: string, o) => {
       const r = parseModelRef(ref);
       if (r.kind === 'alias') throw invalid('ref', 'name or name@version (not an alias)', ref);
       const path =
-        r.kind === 'version' ? `/api/v1/models/${enc(r.name)}/versions/${r.version}` : `/api/v1/models/${enc(r.name)}`;
-      await callJson(await ctx.client(), { method: 'DELETE', path, query: { force: o.force ? true : undefined } });
+        r.kind === 'version'
+          ? `/api/v1/models/${enc(r.name)}/versions/${r.version}`
+          : `/api/v1/models/${enc(r.name)}`;
+      await callJson(await ctx.client(), {
+        method: 'DELETE',
+        path,
+        query: { force: o.force ? true : undefined },
+      });
       ctx.print({ deleted: ref }, () => `deleted ${ref}`);
     });
 };
@@ -226,9 +267,13 @@ function readModelFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new KilnError('INVALID_ARGUMENT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      field: 'file',
-    });
+    throw new KilnError(
+      'INVALID_ARGUMENT',
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      {
+        field: 'file',
+      },
+    );
   }
 }
 
@@ -237,12 +282,18 @@ function readJsonFile(file: string, flag: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new KilnError('INVALID_ARGUMENT', `${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`, { field: flag });
+    throw new KilnError(
+      'INVALID_ARGUMENT',
+      `${flag}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`,
+      { field: flag },
+    );
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new KilnError('INVALID_JSON', `${flag}: ${file} is not valid JSON: ${(e as Error).message}`, { field: flag });
+    throw new KilnError('INVALID_JSON', `${flag}: ${file} is not valid JSON: ${(e as Error).message}`, {
+      field: flag,
+    });
   }
 }
 
@@ -274,22 +325,29 @@ function signatureText(v: ModelVersion): string {
 }
 
 function versionText(v: ModelVersion): string {
-  return formatFields([
-    ['model', v.model],
-    ['version', v.version],
-    ['status', v.statusMessage ? `${v.status} (${v.statusMessage})` : v.status],
-    ['aliases', v.aliases],
-    ['description', v.description],
-    ['sha256', v.digest],
-    ['size', v.sizeBytes === null ? null : `${v.sizeBytes} bytes`],
-    ['onnx', v.onnx ? `IR ${v.onnx.irVersion}, ${v.onnx.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}, ${v.onnx.producerName} ${v.onnx.producerVersion}` : null],
-    ['features', v.featureSchema?.columns.map((c) => c.name) ?? null],
-    ['metrics', v.metrics],
-    ['params', v.params],
-    ['lineage', v.lineage],
-    ['tags', v.tags],
-    ['created', `${v.createdAt} by ${v.createdBy}`],
-  ]) + (v.signature ? `\n${signatureText(v)}` : '');
+  return (
+    formatFields([
+      ['model', v.model],
+      ['version', v.version],
+      ['status', v.statusMessage ? `${v.status} (${v.statusMessage})` : v.status],
+      ['aliases', v.aliases],
+      ['description', v.description],
+      ['sha256', v.digest],
+      ['size', v.sizeBytes === null ? null : `${v.sizeBytes} bytes`],
+      [
+        'onnx',
+        v.onnx
+          ? `IR ${v.onnx.irVersion}, ${v.onnx.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ')}, ${v.onnx.producerName} ${v.onnx.producerVersion}`
+          : null,
+      ],
+      ['features', v.featureSchema?.columns.map((c) => c.name) ?? null],
+      ['metrics', v.metrics],
+      ['params', v.params],
+      ['lineage', v.lineage],
+      ['tags', v.tags],
+      ['created', `${v.createdAt} by ${v.createdBy}`],
+    ]) + (v.signature ? `\n${signatureText(v)}` : '')
+  );
 }
 
 function versionsTable(items: readonly ModelVersion[]): string {

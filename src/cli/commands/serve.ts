@@ -22,7 +22,9 @@ export const serveCommand: CommandGroup = (program, ctx) => {
       const server = await startServer(kiln);
       // Signals are handled before the server says it is up: a SIGTERM sent on seeing that line drains.
       const stopped = new Promise<void>((resolveStopped) => stopOnSignals(server, resolveStopped));
-      ctx.io.stderr(`Kiln is serving on ${server.url} (API docs: ${server.url}/api/docs). Ctrl-C stops it.\n`);
+      ctx.io.stderr(
+        `Kiln is serving on ${server.url} (API docs: ${server.url}/api/docs). Ctrl-C stops it.\n`,
+      );
       await stopped;
     });
 };

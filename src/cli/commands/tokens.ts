@@ -21,16 +21,27 @@ export const tokensCommands: CommandGroup = (program, ctx) => {
       const t = await callJson<CreatedToken>(await ctx.client(), {
         method: 'POST',
         path: '/api/v1/tokens',
-        json: { name: o.name, role: o.role, expires_in_days: o.expiresInDays === undefined ? undefined : Number(o.expiresInDays) },
+        json: {
+          name: o.name,
+          role: o.role,
+          expires_in_days: o.expiresInDays === undefined ? undefined : Number(o.expiresInDays),
+        },
       });
-      ctx.print(t, (x) => `created token "${x.name}" (${x.role}${x.expiresAt ? `, expires ${x.expiresAt}` : ''})\n${x.token}\nStore it now: it is not shown again.`);
+      ctx.print(
+        t,
+        (x) =>
+          `created token "${x.name}" (${x.role}${x.expiresAt ? `, expires ${x.expiresAt}` : ''})\n${x.token}\nStore it now: it is not shown again.`,
+      );
     });
 
   tokens
     .command('list')
     .description('List tokens (never their secrets)')
     .action(async () => {
-      const r = await callJson<{ tokens: TokenInfo[] }>(await ctx.client(), { method: 'GET', path: '/api/v1/tokens' });
+      const r = await callJson<{ tokens: TokenInfo[] }>(await ctx.client(), {
+        method: 'GET',
+        path: '/api/v1/tokens',
+      });
       ctx.print(r, (x) =>
         formatTable(
           x.tokens.map((t) => ({ ...t, created: t.createdAt, expires: t.expiresAt, revoked: t.revokedAt })),
@@ -44,7 +55,10 @@ export const tokensCommands: CommandGroup = (program, ctx) => {
     .description('Revoke a token by name')
     .argument('<name>', 'token name')
     .action(async (name: string) => {
-      const t = await callJson<TokenInfo>(await ctx.client(), { method: 'DELETE', path: `/api/v1/tokens/${encodeURIComponent(name)}` });
+      const t = await callJson<TokenInfo>(await ctx.client(), {
+        method: 'DELETE',
+        path: `/api/v1/tokens/${encodeURIComponent(name)}`,
+      });
       ctx.print(t, (x) => `revoked token "${x.name}" at ${x.revokedAt}`);
     });
 };

@@ -6,12 +6,12 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
-import { KilnError, invalid } from '../../core/errors.js';
+import { invalid, KilnError } from '../../core/errors.js';
 import { assertName } from '../../core/names.js';
 import type { MetadataStore } from '../../store/metadata-store.js';
 import type { TokensTable } from '../../store/schema.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { type Actor, type Role, parseRole } from './roles.js';
+import { type Actor, parseRole, type Role } from './roles.js';
 
 const TOKEN_PREFIX = 'kiln_';
 
@@ -49,7 +49,10 @@ export class TokenService {
   ): Promise<CreatedToken> {
     assertName(input.name, 'name');
     const role = parseRole(input.role);
-    if (input.expiresInDays !== undefined && (!Number.isFinite(input.expiresInDays) || input.expiresInDays <= 0)) {
+    if (
+      input.expiresInDays !== undefined &&
+      (!Number.isFinite(input.expiresInDays) || input.expiresInDays <= 0)
+    ) {
       throw invalid('expires_in_days', 'a positive number of days', input.expiresInDays);
     }
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -69,8 +72,15 @@ export class TokenService {
       last_used_at: null,
     };
     await this.#store.transaction(async (trx) => {
-      const existing = await trx.selectFrom('tokens').select('name').where('name', '=', input.name).executeTakeFirst();
-      if (existing) throw new KilnError('TOKEN_EXISTS', `a token named "${input.name}" already exists`, { name: input.name });
+      const existing = await trx
+        .selectFrom('tokens')
+        .select('name')
+        .where('name', '=', input.name)
+        .executeTakeFirst();
+      if (existing)
+        throw new KilnError('TOKEN_EXISTS', `a token named "${input.name}" already exists`, {
+          name: input.name,
+        });
       await trx.insertInto('tokens').values(row).execute();
       await this.#audit.append(trx, {
         actor: actor.name,
@@ -83,7 +93,12 @@ export class TokenService {
   }
 
   async list(): Promise<TokenInfo[]> {
-    const rows = await this.#store.db.selectFrom('tokens').selectAll().orderBy('created_at').orderBy('name').execute();
+    const rows = await this.#store.db
+      .selectFrom('tokens')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('name')
+      .execute();
     return rows.map(toInfo);
   }
 
@@ -101,9 +116,14 @@ export class TokenService {
 
   /** The actor a presented token stands for; UNAUTHENTICATED for unknown, revoked or expired tokens. */
   async authenticate(token: string): Promise<Actor> {
-    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) throw unauthenticated('the token is not a Kiln token');
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200)
+      throw unauthenticated('the token is not a Kiln token');
     const hash = hashToken(token);
-    const row = await this.#store.db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    const row = await this.#store.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
     // The lookup is by hash, so timing reveals nothing about the secret; compare anyway as a guard.
     if (!row || !timingSafeEqual(Buffer.from(row.token_hash), Buffer.from(hash))) {
       throw unauthenticated('the token is not known');

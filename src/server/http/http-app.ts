@@ -5,6 +5,8 @@
  * the access check that runs before every route. Route files register themselves through
  * {@link RouteModule}s; each route declares its minimum role in `config.minRole`, or `open`.
  */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -16,8 +18,7 @@ import Fastify, {
   type FastifyRequest,
   type RawServerDefault,
 } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { KilnError, httpStatusOf, isKilnError } from '../../core/errors.js';
+import { httpStatusOf, isKilnError, KilnError } from '../../core/errors.js';
 import type { Actor, Role } from '../../govern/auth/roles.js';
 import { roleAtLeast } from '../../govern/auth/roles.js';
 import type { KilnServices } from '../services.js';
@@ -31,7 +32,10 @@ export type KilnHttpApp = FastifyInstance<
 >;
 
 /** `open`: no token needed. A function decides per request (e.g. public deployments). */
-export type RouteAccess = Role | 'open' | ((request: FastifyRequest) => Promise<Role | 'open'> | Role | 'open');
+export type RouteAccess =
+  | Role
+  | 'open'
+  | ((request: FastifyRequest) => Promise<Role | 'open'> | Role | 'open');
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -154,12 +158,20 @@ async function authenticate(request: FastifyRequest, services: KilnServices): Pr
   return services.tokens.authenticate(m[1]!);
 }
 
-function sendError(error: FastifyError | KilnError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function sendError(
+  error: FastifyError | KilnError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   const kiln = toHttpKilnError(error);
   const status = httpStatusOf(kiln.code);
   if (status >= 500 && status !== 503) request.log.error({ err: error, code: kiln.code }, 'request failed');
   const retryAfter = kiln.details.retryAfterSeconds;
-  if (status === 503) reply.header('retry-after', String(typeof retryAfter === 'number' ? Math.max(1, Math.ceil(retryAfter)) : 1));
+  if (status === 503)
+    reply.header(
+      'retry-after',
+      String(typeof retryAfter === 'number' ? Math.max(1, Math.ceil(retryAfter)) : 1),
+    );
   // The data plane speaks the Open Inference Protocol's error shape.
   if (request.url.startsWith('/v2')) {
     return reply.status(status).send({ error: kiln.message, code: kiln.code });
@@ -175,7 +187,8 @@ export function toHttpKilnError(error: FastifyError | KilnError | Error): KilnEr
     const v = fe.validation[0];
     const where = `${fe.validationContext ?? 'body'}${v?.instancePath ? v.instancePath.replaceAll('/', '.') : ''}`;
     const extra = v?.params && 'missingProperty' in v.params ? `.${String(v.params.missingProperty)}` : '';
-    const additional = v?.params && 'additionalProperty' in v.params ? ` ("${String(v.params.additionalProperty)}")` : '';
+    const additional =
+      v?.params && 'additionalProperty' in v.params ? ` ("${String(v.params.additionalProperty)}")` : '';
     return new KilnError('INVALID_ARGUMENT', `${where}${extra}: ${v?.message ?? 'invalid'}${additional}`, {
       field: `${where}${extra}`,
     });

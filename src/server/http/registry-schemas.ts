@@ -5,7 +5,11 @@
 import { Type } from 'typebox';
 
 const StringMap = Type.Record(Type.String(), Type.String());
-const TensorSpec = Type.Object({ name: Type.String(), datatype: Type.String(), shape: Type.Array(Type.Integer()) });
+const TensorSpec = Type.Object({
+  name: Type.String(),
+  datatype: Type.String(),
+  shape: Type.Array(Type.Integer()),
+});
 
 export const RegisteredModelSchema = Type.Object({
   name: Type.String(),
@@ -33,7 +37,10 @@ export const ModelVersionSchema = Type.Object({
   description: Type.String(),
   digest: Type.Union([Type.String(), Type.Null()]),
   sizeBytes: Type.Union([Type.Integer(), Type.Null()]),
-  signature: Type.Union([Type.Object({ inputs: Type.Array(TensorSpec), outputs: Type.Array(TensorSpec) }), Type.Null()]),
+  signature: Type.Union([
+    Type.Object({ inputs: Type.Array(TensorSpec), outputs: Type.Array(TensorSpec) }),
+    Type.Null(),
+  ]),
   onnx: Type.Union([
     Type.Object({
       irVersion: Type.Integer(),
@@ -46,7 +53,10 @@ export const ModelVersionSchema = Type.Object({
   featureSchema: Type.Union([FeatureSchemaSchema, Type.Null()]),
   metrics: Type.Record(Type.String(), Type.Number()),
   params: StringMap,
-  lineage: Type.Object({ datasets: Type.Optional(Type.Array(Type.String())), run: Type.Optional(Type.String()) }),
+  lineage: Type.Object({
+    datasets: Type.Optional(Type.Array(Type.String())),
+    run: Type.Optional(Type.String()),
+  }),
   tags: StringMap,
   aliases: Type.Array(Type.String()),
   createdBy: Type.String(),

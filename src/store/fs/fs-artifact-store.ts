@@ -6,9 +6,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KilnError } from '../../core/errors.js';
 import { type ArtifactInfo, type ArtifactStore, isDigest } from '../artifact-store.js';
@@ -96,7 +96,9 @@ export class FsArtifactStore implements ArtifactStore {
         cb(actual === digest ? null : corrupt(digest, actual));
       },
     });
-    return createReadStream(path).on('error', (e) => verify.destroy(e)).pipe(verify);
+    return createReadStream(path)
+      .on('error', (e) => verify.destroy(e))
+      .pipe(verify);
   }
 
   async has(digest: string): Promise<boolean> {
@@ -138,9 +140,13 @@ export class FsArtifactStore implements ArtifactStore {
 
   #pathOf(digest: string): string {
     if (!isDigest(digest)) {
-      throw new KilnError('INVALID_DIGEST', `expected a SHA-256 digest (64 lowercase hex characters), got "${String(digest).slice(0, 80)}"`, {
-        field: 'digest',
-      });
+      throw new KilnError(
+        'INVALID_DIGEST',
+        `expected a SHA-256 digest (64 lowercase hex characters), got "${String(digest).slice(0, 80)}"`,
+        {
+          field: 'digest',
+        },
+      );
     }
     return join(this.#root, 'sha256', digest.slice(0, 2), digest);
   }
@@ -166,16 +172,27 @@ export class FsArtifactStore implements ArtifactStore {
 }
 
 function tooLarge(size: number, max: number): KilnError {
-  return new KilnError('PAYLOAD_TOO_LARGE', `the file is ${size} bytes; the limit is ${max} bytes`, { size, limit: max });
+  return new KilnError('PAYLOAD_TOO_LARGE', `the file is ${size} bytes; the limit is ${max} bytes`, {
+    size,
+    limit: max,
+  });
 }
 
 function corrupt(digest: string, actual: string): KilnError {
-  return new KilnError('ARTIFACT_CORRUPT', `artifact ${digest} is corrupt: its bytes hash to ${actual}`, { digest, actual });
+  return new KilnError('ARTIFACT_CORRUPT', `artifact ${digest} is corrupt: its bytes hash to ${actual}`, {
+    digest,
+    actual,
+  });
 }
 
 function notFoundOr(e: unknown, digest: string): KilnError {
   if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
     return new KilnError('ARTIFACT_NOT_FOUND', `no artifact with digest ${digest}`, { digest });
   }
-  return new KilnError('INTERNAL', `cannot read artifact ${digest}: ${(e as Error).message}`, { digest }, { cause: e });
+  return new KilnError(
+    'INTERNAL',
+    `cannot read artifact ${digest}: ${(e as Error).message}`,
+    { digest },
+    { cause: e },
+  );
 }

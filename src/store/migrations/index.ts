@@ -20,7 +20,12 @@ function makeMigrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
       return out;
     },
   };
-  return new Migrator({ db, provider, migrationTableName: 'kiln_migrations', migrationLockTableName: 'kiln_migrations_lock' });
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: 'kiln_migrations',
+    migrationLockTableName: 'kiln_migrations_lock',
+  });
 }
 
 /** Names of the migrations not yet applied to this database. */
@@ -35,7 +40,12 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
   const { error, results } = await makeMigrator(db, dialect).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new KilnError('INTERNAL', `migration ${failed} failed: ${(error as Error).message}`, { migration: failed }, { cause: error });
+    throw new KilnError(
+      'INTERNAL',
+      `migration ${failed} failed: ${(error as Error).message}`,
+      { migration: failed },
+      { cause: error },
+    );
   }
   return applied.length + (results?.filter((r) => r.status === 'Success').length ?? 0);
 }

@@ -37,9 +37,13 @@ export class PostgresMetadataStore implements MetadataStore {
       await sql`select 1`.execute(store.db);
     } catch (e) {
       await store.close();
-      throw new KilnError('UNAVAILABLE', `cannot reach PostgreSQL at ${redactPassword(url)}: ${(e as Error).message}`, {
-        url: redactPassword(url),
-      });
+      throw new KilnError(
+        'UNAVAILABLE',
+        `cannot reach PostgreSQL at ${redactPassword(url)}: ${(e as Error).message}`,
+        {
+          url: redactPassword(url),
+        },
+      );
     }
     try {
       await migrateToLatest(store.db as Kysely<unknown>, 'postgres');

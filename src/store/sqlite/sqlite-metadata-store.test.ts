@@ -21,14 +21,25 @@ describe('SqliteMetadataStore upgrades', () => {
     const first = MIGRATIONS[0]!;
     const migrator = new Migrator({
       db: old,
-      provider: { getMigrations: async (): Promise<Record<string, Migration>> => ({ [first.name]: { up: (d) => first.up(d, 'sqlite') } }) },
+      provider: {
+        getMigrations: async (): Promise<Record<string, Migration>> => ({
+          [first.name]: { up: (d) => first.up(d, 'sqlite') },
+        }),
+      },
       migrationTableName: 'kiln_migrations',
       migrationLockTableName: 'kiln_migrations_lock',
     });
     expect((await migrator.migrateToLatest()).error).toBeUndefined();
     await (old as Kysely<any>)
       .insertInto('models')
-      .values({ name: 'legacy', description: 'd', owner: 'o', tags_json: '{}', created_at: 't', updated_at: 't' })
+      .values({
+        name: 'legacy',
+        description: 'd',
+        owner: 'o',
+        tags_json: '{}',
+        created_at: 't',
+        updated_at: 't',
+      })
       .execute();
     await old.destroy();
 

@@ -39,7 +39,12 @@ export class SqliteMetadataStore implements MetadataStore {
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('synchronous = NORMAL');
     } catch (e) {
-      throw new KilnError('INTERNAL', `cannot open SQLite database ${path}: ${(e as Error).message}`, { path }, { cause: e });
+      throw new KilnError(
+        'INTERNAL',
+        `cannot open SQLite database ${path}: ${(e as Error).message}`,
+        { path },
+        { cause: e },
+      );
     }
     const store = new SqliteMetadataStore(`sqlite:${path}`, sqlite);
     try {

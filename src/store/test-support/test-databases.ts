@@ -49,7 +49,9 @@ export function sqliteFactory(): TestStoreFactory {
 }
 
 /** Creates a fresh database on the test server; returns its URL and a function that drops it. */
-export async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createPostgresDatabase(
+  adminUrl: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `kiln_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -45,19 +45,38 @@ export const auditRoutes: RouteModule = (app, services) => {
 
   app.get(
     '/api/v1/audit/events/:seq',
-    { config: { minRole: 'admin' }, schema: { tags: ['audit'], summary: 'One audit event', params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }) } },
+    {
+      config: { minRole: 'admin' },
+      schema: {
+        tags: ['audit'],
+        summary: 'One audit event',
+        params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
+      },
+    },
     async (request) => audit.get(request.params.seq),
   );
 
   app.get(
     '/api/v1/audit/verify',
-    { config: { minRole: 'viewer' }, schema: { tags: ['audit'], summary: 'Recompute every leaf, root and signature; name the first bad entry' } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute every leaf, root and signature; name the first bad entry',
+      },
+    },
     async () => audit.verify(),
   );
 
   app.get(
     '/api/v1/audit/checkpoint',
-    { config: { minRole: 'viewer' }, schema: { tags: ['audit'], summary: 'The latest signed checkpoint, with the public key, for safekeeping elsewhere' } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['audit'],
+        summary: 'The latest signed checkpoint, with the public key, for safekeeping elsewhere',
+      },
+    },
     async () => ({ checkpoint: await audit.latestCheckpoint() }),
   );
 
@@ -69,7 +88,10 @@ export const auditRoutes: RouteModule = (app, services) => {
         tags: ['audit'],
         summary: 'Signed checkpoints in tree-size order',
         querystring: Type.Object(
-          { after_size: Int('only checkpoints after this size'), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) },
+          {
+            after_size: Int('only checkpoints after this size'),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          },
           { additionalProperties: false },
         ),
       },
@@ -90,7 +112,10 @@ export const auditRoutes: RouteModule = (app, services) => {
         tags: ['audit'],
         summary: 'RFC 9162 inclusion proof of an event in the tree of tree_size events',
         params: Type.Object({ seq: Type.Integer({ minimum: 1 }) }),
-        querystring: Type.Object({ tree_size: Int('tree size (default: all)') }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { tree_size: Int('tree size (default: all)') },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request) => audit.inclusionProof(request.params.seq, request.query.tree_size),

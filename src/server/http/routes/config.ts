@@ -11,7 +11,10 @@ import { actorOf } from './route-helpers.js';
 export const configRoutes: RouteModule = (app, services) => {
   app.get(
     '/api/v1/config',
-    { config: { minRole: 'admin' }, schema: { tags: ['config'], summary: 'Configuration in force, with each value’s source' } },
+    {
+      config: { minRole: 'admin' },
+      schema: { tags: ['config'], summary: 'Configuration in force, with each value’s source' },
+    },
     async () => ({ keys: describeConfig(services.config, services.workspaceDir, services.env) }),
   );
   app.put(
@@ -26,7 +29,13 @@ export const configRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => ({
-      ...(await setConfigValue(services.workspaceDir, actorOf(request), services.audit, request.params.key, request.body.value)),
+      ...(await setConfigValue(
+        services.workspaceDir,
+        actorOf(request),
+        services.audit,
+        request.params.key,
+        request.body.value,
+      )),
       applies: 'at the next restart of kiln serve',
     }),
   );

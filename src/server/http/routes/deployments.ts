@@ -15,7 +15,9 @@ const SettingsFields = {
   max_queue_size: Type.Optional(Type.Integer({ minimum: 1 })),
   timeout_microseconds: Type.Optional(Type.Integer({ minimum: 0 })),
   workers: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 64 }), Type.Literal('auto')])),
-  intra_op_threads: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')])),
+  intra_op_threads: Type.Optional(
+    Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')]),
+  ),
   public: Type.Optional(Type.Boolean()),
 };
 
@@ -93,24 +95,46 @@ export const deploymentRoutes: RouteModule = (app, services) => {
       schema: {
         tags: ['deployments'],
         summary: 'Create a deployment serving model@version or model@alias',
-        body: Type.Object({ name: Type.String(), model: Type.String(), ...SettingsFields }, { additionalProperties: false }),
+        body: Type.Object(
+          { name: Type.String(), model: Type.String(), ...SettingsFields },
+          { additionalProperties: false },
+        ),
         response: { 201: DeploymentSchema },
       },
     },
     async (request, reply) => {
       const b = request.body;
-      const d = await deployments.create(actorOf(request), { name: b.name, model: b.model, ...settingsFromWire(b) });
+      const d = await deployments.create(actorOf(request), {
+        name: b.name,
+        model: b.model,
+        ...settingsFromWire(b),
+      });
       return reply.status(201).send(deploymentToWire(d));
     },
   );
   app.get(
     '/api/v1/deployments',
-    { config: { minRole: 'viewer' }, schema: { tags: ['deployments'], summary: 'List deployments', response: { 200: Type.Object({ deployments: Type.Array(DeploymentSchema) }) } } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['deployments'],
+        summary: 'List deployments',
+        response: { 200: Type.Object({ deployments: Type.Array(DeploymentSchema) }) },
+      },
+    },
     async () => ({ deployments: (await deployments.list()).map(deploymentToWire) }),
   );
   app.get(
     '/api/v1/deployments/:name',
-    { config: { minRole: 'viewer' }, schema: { tags: ['deployments'], summary: 'Show a deployment', params: NameParams, response: { 200: DeploymentSchema } } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['deployments'],
+        summary: 'Show a deployment',
+        params: NameParams,
+        response: { 200: DeploymentSchema },
+      },
+    },
     async (request) => deploymentToWire(await deployments.get(request.params.name)),
   );
   app.patch(
@@ -119,20 +143,32 @@ export const deploymentRoutes: RouteModule = (app, services) => {
       config: { minRole: 'deployer' },
       schema: {
         tags: ['deployments'],
-        summary: 'Change what a deployment serves or how; running servers switch within a second without failing requests',
+        summary:
+          'Change what a deployment serves or how; running servers switch within a second without failing requests',
         params: NameParams,
-        body: Type.Object({ model: Type.Optional(Type.String()), ...SettingsFields }, { additionalProperties: false }),
+        body: Type.Object(
+          { model: Type.Optional(Type.String()), ...SettingsFields },
+          { additionalProperties: false },
+        ),
         response: { 200: DeploymentSchema },
       },
     },
     async (request) => {
       const b = request.body;
-      return deploymentToWire(await deployments.update(actorOf(request), request.params.name, { model: b.model, ...settingsFromWire(b) }));
+      return deploymentToWire(
+        await deployments.update(actorOf(request), request.params.name, {
+          model: b.model,
+          ...settingsFromWire(b),
+        }),
+      );
     },
   );
   app.delete(
     '/api/v1/deployments/:name',
-    { config: { minRole: 'deployer' }, schema: { tags: ['deployments'], summary: 'Delete a deployment', params: NameParams } },
+    {
+      config: { minRole: 'deployer' },
+      schema: { tags: ['deployments'], summary: 'Delete a deployment', params: NameParams },
+    },
     async (request, reply) => {
       await deployments.delete(actorOf(request), request.params.name);
       return reply.status(204).send();

@@ -16,7 +16,9 @@ export const healthRoutes: RouteModule = (app, services) => {
         tags: ['health'],
         summary: 'Control-plane health: the metadata store answers',
         security: [],
-        response: { 200: Type.Object({ status: Type.String(), store: Type.String(), version: Type.String() }) },
+        response: {
+          200: Type.Object({ status: Type.String(), store: Type.String(), version: Type.String() }),
+        },
       },
     },
     async () => {
@@ -26,12 +28,18 @@ export const healthRoutes: RouteModule = (app, services) => {
   );
   app.get(
     '/v2/health/live',
-    { config: { minRole: 'open' }, schema: { tags: ['inference'], summary: 'Server liveness (Open Inference Protocol)', security: [] } },
+    {
+      config: { minRole: 'open' },
+      schema: { tags: ['inference'], summary: 'Server liveness (Open Inference Protocol)', security: [] },
+    },
     async () => ({ live: true }),
   );
   app.get(
     '/v2/health/ready',
-    { config: { minRole: 'open' }, schema: { tags: ['inference'], summary: 'Server readiness (Open Inference Protocol)', security: [] } },
+    {
+      config: { minRole: 'open' },
+      schema: { tags: ['inference'], summary: 'Server readiness (Open Inference Protocol)', security: [] },
+    },
     async () => ({ ready: true }),
   );
 };

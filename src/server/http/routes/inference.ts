@@ -7,10 +7,10 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { chooseBinaryOutputs } from '../../../serve/protocol/requested-outputs.js';
-import { decodeInferRequest } from '../../../serve/protocol/request-decoder.js';
-import { encodeInferResponse } from '../../../serve/protocol/response-encoder.js';
 import type { DataPlane } from '../../../serve/data-plane.js';
+import { decodeInferRequest } from '../../../serve/protocol/request-decoder.js';
+import { chooseBinaryOutputs } from '../../../serve/protocol/requested-outputs.js';
+import { encodeInferResponse } from '../../../serve/protocol/response-encoder.js';
 import type { KilnHttpApp, RouteAccess, RouteModule } from '../http-app.js';
 
 const ModelParams = Type.Object({ name: Type.String(), version: Type.Optional(Type.String()) });
@@ -32,19 +32,36 @@ export function inferenceRoutes(dataPlane: DataPlane): RouteModule {
   return (app: KilnHttpApp) => {
     app.get(
       '/v2',
-      { config: { minRole: 'viewer' }, schema: { tags: ['inference'], summary: 'Server metadata (Open Inference Protocol)' } },
+      {
+        config: { minRole: 'viewer' },
+        schema: { tags: ['inference'], summary: 'Server metadata (Open Inference Protocol)' },
+      },
       async () => dataPlane.serverMetadata(),
     );
 
     for (const base of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
       app.get(
         base,
-        { config: { minRole: 'viewer' }, schema: { tags: ['inference'], summary: 'Model metadata: inputs, outputs, versions', params: ModelParams } },
+        {
+          config: { minRole: 'viewer' },
+          schema: {
+            tags: ['inference'],
+            summary: 'Model metadata: inputs, outputs, versions',
+            params: ModelParams,
+          },
+        },
         async (request) => dataPlane.modelMetadata(request.params.name, request.params.version),
       );
       app.get(
         `${base}/ready`,
-        { config: { minRole: 'viewer' }, schema: { tags: ['inference'], summary: 'Model readiness (200 ready, 503 not ready)', params: ModelParams } },
+        {
+          config: { minRole: 'viewer' },
+          schema: {
+            tags: ['inference'],
+            summary: 'Model readiness (200 ready, 503 not ready)',
+            params: ModelParams,
+          },
+        },
         async (request, reply) => {
           const ready = dataPlane.modelReady(request.params.name, request.params.version);
           return reply.status(ready ? 200 : 503).send({ name: request.params.name, ready });
@@ -52,13 +69,19 @@ export function inferenceRoutes(dataPlane: DataPlane): RouteModule {
       );
       app.get(
         `${base}/stats`,
-        { config: { minRole: 'viewer' }, schema: { tags: ['inference'], summary: 'Triton-style model statistics', params: ModelParams } },
+        {
+          config: { minRole: 'viewer' },
+          schema: { tags: ['inference'], summary: 'Triton-style model statistics', params: ModelParams },
+        },
         async (request) => dataPlane.stats(request.params.name, request.params.version),
       );
     }
     app.get(
       '/v2/models/stats',
-      { config: { minRole: 'viewer' }, schema: { tags: ['inference'], summary: 'Statistics of every served model' } },
+      {
+        config: { minRole: 'viewer' },
+        schema: { tags: ['inference'], summary: 'Statistics of every served model' },
+      },
       async () => dataPlane.stats(),
     );
 
@@ -81,10 +104,15 @@ export function inferenceRoutes(dataPlane: DataPlane): RouteModule {
           async (request, reply) => {
             const served = dataPlane.served(request.params.name, request.params.version);
             const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-            const decoded = decodeInferRequest(body, request.headers, { ...(served.signature ? { signature: served.signature } : {}) });
+            const decoded = decodeInferRequest(body, request.headers, {
+              ...(served.signature ? { signature: served.signature } : {}),
+            });
             const response = await dataPlane.infer(request.params.name, request.params.version, decoded);
             const encoded = encodeInferResponse(response, {
-              binaryOutputs: chooseBinaryOutputs(decoded, response.outputs.map((o) => o.name)),
+              binaryOutputs: chooseBinaryOutputs(
+                decoded,
+                response.outputs.map((o) => o.name),
+              ),
             });
             reply.header('content-type', encoded.contentType);
             for (const [k, v] of Object.entries(encoded.headers)) reply.header(k, v);

@@ -41,14 +41,25 @@ export const jobRoutes: RouteModule = (app, services) => {
   );
   app.get(
     '/api/v1/jobs/:id',
-    { config: { minRole: 'viewer' }, schema: { tags: ['jobs'], summary: 'Show a job', params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Show a job',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      },
+    },
     async (request) => jobs.get(request.params.id),
   );
   app.post(
     '/api/v1/jobs/:id/cancel',
     {
       config: { minRole: 'engineer' },
-      schema: { tags: ['jobs'], summary: 'Cancel a queued job, or ask a running one to stop', params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Cancel a queued job, or ask a running one to stop',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      },
     },
     async (request) => jobs.cancel(request.params.id, actorOf(request).name),
   );

@@ -11,7 +11,10 @@ export function metricsRoutes(metrics: ServingMetrics): RouteModule {
       '/metrics',
       {
         config: { minRole: services.config.metrics.public ? 'open' : 'viewer' },
-        schema: { tags: ['metrics'], summary: 'Prometheus metrics (serving latency, queue vs compute, batch sizes, …)' },
+        schema: {
+          tags: ['metrics'],
+          summary: 'Prometheus metrics (serving latency, queue vs compute, batch sizes, …)',
+        },
       },
       async (_request, reply) => {
         const { contentType, body } = await metrics.exposition();

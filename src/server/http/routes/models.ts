@@ -6,11 +6,11 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { KilnError } from '../../../core/errors.js';
-import { registerModelVersion } from '../../../registry/version-registration.js';
 import { renderModelCardHtml, renderModelCardMarkdown } from '../../../registry/model-card-render.js';
 import { searchModels, searchVersions } from '../../../registry/registry-search.js';
+import { registerModelVersion } from '../../../registry/version-registration.js';
 import type { RouteModule } from '../http-app.js';
-import { ModelVersionSchema, PageQuery, RegisteredModelSchema, pageOf } from '../registry-schemas.js';
+import { ModelVersionSchema, PageQuery, pageOf, RegisteredModelSchema } from '../registry-schemas.js';
 import { actorOf, versionParam } from './route-helpers.js';
 
 const NameParams = Type.Object({ name: Type.String() });
@@ -39,21 +39,35 @@ export const modelRoutes: RouteModule = (app, services) => {
         response: { 201: RegisteredModelSchema },
       },
     },
-    async (request, reply) => reply.status(201).send(await registry.createModel(actorOf(request), request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await registry.createModel(actorOf(request), request.body)),
   );
 
   app.get(
     '/api/v1/models',
     {
       config: { minRole: 'viewer' },
-      schema: { tags: ['registry'], summary: 'List or search models (see docs/registry-search.md)', querystring: PageQuery, response: { 200: pageOf(RegisteredModelSchema) } },
+      schema: {
+        tags: ['registry'],
+        summary: 'List or search models (see docs/registry-search.md)',
+        querystring: PageQuery,
+        response: { 200: pageOf(RegisteredModelSchema) },
+      },
     },
     async (request) => searchModels(registry, request.query),
   );
 
   app.get(
     '/api/v1/models/:name',
-    { config: { minRole: 'viewer' }, schema: { tags: ['registry'], summary: 'Show a model', params: NameParams, response: { 200: RegisteredModelSchema } } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Show a model',
+        params: NameParams,
+        response: { 200: RegisteredModelSchema },
+      },
+    },
     async (request) => registry.getModel(request.params.name),
   );
 
@@ -83,10 +97,17 @@ export const modelRoutes: RouteModule = (app, services) => {
     '/api/v1/models/:name',
     {
       config: { minRole: 'deployer' },
-      schema: { tags: ['registry'], summary: 'Delete a model and its versions (refused while aliased unless force)', params: NameParams, querystring: ForceQuery },
+      schema: {
+        tags: ['registry'],
+        summary: 'Delete a model and its versions (refused while aliased unless force)',
+        params: NameParams,
+        querystring: ForceQuery,
+      },
     },
     async (request, reply) => {
-      await registry.deleteModel(actorOf(request), request.params.name, { force: request.query.force === true });
+      await registry.deleteModel(actorOf(request), request.params.name, {
+        force: request.query.force === true,
+      });
       return reply.status(204).send();
     },
   );
@@ -98,8 +119,11 @@ export const modelRoutes: RouteModule = (app, services) => {
       bodyLimit: services.config.registry.max_model_bytes,
       schema: {
         tags: ['registry'],
-        summary: 'Upload the bytes of an ONNX file (application/octet-stream); register it with POST …/versions',
-        response: { 201: Type.Object({ upload_id: Type.String(), sha256: Type.String(), size_bytes: Type.Integer() }) },
+        summary:
+          'Upload the bytes of an ONNX file (application/octet-stream); register it with POST …/versions',
+        response: {
+          201: Type.Object({ upload_id: Type.String(), sha256: Type.String(), size_bytes: Type.Integer() }),
+        },
       },
     },
     async (request, reply) => {
@@ -112,7 +136,9 @@ export const modelRoutes: RouteModule = (app, services) => {
         );
       }
       const staged = await services.uploads.receive(request.body, services.config.registry.max_model_bytes);
-      return reply.status(201).send({ upload_id: staged.uploadId, sha256: staged.sha256, size_bytes: staged.sizeBytes });
+      return reply
+        .status(201)
+        .send({ upload_id: staged.uploadId, sha256: staged.sha256, size_bytes: staged.sizeBytes });
     },
   );
 
@@ -132,14 +158,18 @@ export const modelRoutes: RouteModule = (app, services) => {
             owner: Type.Optional(Type.String()),
             tags: Type.Optional(Type.Record(Type.String(), Type.String())),
             metrics: Type.Optional(Type.Record(Type.String(), Type.Number())),
-            params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
+            params: Type.Optional(
+              Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+            ),
             lineage: Type.Optional(
               Type.Object(
                 { datasets: Type.Optional(Type.Array(Type.String())), run: Type.Optional(Type.String()) },
                 { additionalProperties: false },
               ),
             ),
-            features: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Object({}, { additionalProperties: true })])),
+            features: Type.Optional(
+              Type.Union([Type.Array(Type.String()), Type.Object({}, { additionalProperties: true })]),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -166,7 +196,10 @@ export const modelRoutes: RouteModule = (app, services) => {
             lineage: b.lineage,
             features: b.features as string[] | undefined,
           },
-          { maxModelBytes: services.config.registry.max_model_bytes, inspectTimeoutMs: services.config.registry.inspect_timeout_ms },
+          {
+            maxModelBytes: services.config.registry.max_model_bytes,
+            inspectTimeoutMs: services.config.registry.inspect_timeout_ms,
+          },
         );
       } finally {
         // The claim moved the upload out of reach at once; this deletes the claimed file.
@@ -180,11 +213,19 @@ export const modelRoutes: RouteModule = (app, services) => {
     '/api/v1/models/:name/versions',
     {
       config: { minRole: 'viewer' },
-      schema: { tags: ['registry'], summary: "List a model's versions", params: NameParams, querystring: PageQuery, response: { 200: pageOf(ModelVersionSchema) } },
+      schema: {
+        tags: ['registry'],
+        summary: "List a model's versions",
+        params: NameParams,
+        querystring: PageQuery,
+        response: { 200: pageOf(ModelVersionSchema) },
+      },
     },
     async (request) => {
       await registry.getModel(request.params.name);
-      return searchVersions(registry, request.query, [{ field: 'name', op: '=', value: request.params.name }]);
+      return searchVersions(registry, request.query, [
+        { field: 'name', op: '=', value: request.params.name },
+      ]);
     },
   );
 
@@ -192,7 +233,12 @@ export const modelRoutes: RouteModule = (app, services) => {
     '/api/v1/model-versions',
     {
       config: { minRole: 'viewer' },
-      schema: { tags: ['registry'], summary: 'Search versions of all models (see docs/registry-search.md)', querystring: PageQuery, response: { 200: pageOf(ModelVersionSchema) } },
+      schema: {
+        tags: ['registry'],
+        summary: 'Search versions of all models (see docs/registry-search.md)',
+        querystring: PageQuery,
+        response: { 200: pageOf(ModelVersionSchema) },
+      },
     },
     async (request) => searchVersions(registry, request.query),
   );
@@ -213,7 +259,15 @@ export const modelRoutes: RouteModule = (app, services) => {
 
   app.get(
     '/api/v1/models/:name/versions/:version',
-    { config: { minRole: 'viewer' }, schema: { tags: ['registry'], summary: 'Show a version', params: VersionParams, response: { 200: ModelVersionSchema } } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['registry'],
+        summary: 'Show a version',
+        params: VersionParams,
+        response: { 200: ModelVersionSchema },
+      },
+    },
     async (request) => registry.getVersion(request.params.name, versionParam(request.params.version)),
   );
 
@@ -221,12 +275,22 @@ export const modelRoutes: RouteModule = (app, services) => {
     '/api/v1/models/:name/versions/:version',
     {
       config: { minRole: 'deployer' },
-      schema: { tags: ['registry'], summary: 'Delete a version (refused while an alias points at it unless force)', params: VersionParams, querystring: ForceQuery },
+      schema: {
+        tags: ['registry'],
+        summary: 'Delete a version (refused while an alias points at it unless force)',
+        params: VersionParams,
+        querystring: ForceQuery,
+      },
     },
     async (request, reply) => {
-      await registry.deleteVersion(actorOf(request), request.params.name, versionParam(request.params.version), {
-        force: request.query.force === true,
-      });
+      await registry.deleteVersion(
+        actorOf(request),
+        request.params.name,
+        versionParam(request.params.version),
+        {
+          force: request.query.force === true,
+        },
+      );
       return reply.status(204).send();
     },
   );
@@ -235,10 +299,16 @@ export const modelRoutes: RouteModule = (app, services) => {
     '/api/v1/models/:name/versions/:version/content',
     {
       config: { minRole: 'engineer' },
-      schema: { tags: ['registry'], summary: 'Download the ONNX file of a READY version (digest-verified)', params: VersionParams },
+      schema: {
+        tags: ['registry'],
+        summary: 'Download the ONNX file of a READY version (digest-verified)',
+        params: VersionParams,
+      },
     },
     async (request, reply) => {
-      const { version, bytes } = await registry.readModelBytes(`${request.params.name}@${versionParam(request.params.version)}`);
+      const { version, bytes } = await registry.readModelBytes(
+        `${request.params.name}@${versionParam(request.params.version)}`,
+      );
       return reply
         .header('content-type', 'application/octet-stream')
         .header('content-disposition', `attachment; filename="${version.model}-${version.version}.onnx"`)
@@ -256,7 +326,14 @@ export const modelRoutes: RouteModule = (app, services) => {
         summary: 'Point an alias at a version (atomic move)',
         params: Type.Object({ name: Type.String(), alias: Type.String() }),
         body: Type.Object({ version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ model: Type.String(), alias: Type.String(), version: Type.Integer(), previous: Type.Union([Type.Integer(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({
+            model: Type.String(),
+            alias: Type.String(),
+            version: Type.Integer(),
+            previous: Type.Union([Type.Integer(), Type.Null()]),
+          }),
+        },
       },
     },
     async (request) => {
@@ -270,7 +347,11 @@ export const modelRoutes: RouteModule = (app, services) => {
     '/api/v1/models/:name/aliases/:alias',
     {
       config: { minRole: 'deployer' },
-      schema: { tags: ['registry'], summary: 'Remove an alias', params: Type.Object({ name: Type.String(), alias: Type.String() }) },
+      schema: {
+        tags: ['registry'],
+        summary: 'Remove an alias',
+        params: Type.Object({ name: Type.String(), alias: Type.String() }),
+      },
     },
     async (request, reply) => {
       await registry.deleteAlias(actorOf(request), request.params.name, request.params.alias);
@@ -287,7 +368,11 @@ export const modelRoutes: RouteModule = (app, services) => {
         summary: 'The model card, as JSON, Markdown or HTML',
         params: VersionParams,
         querystring: Type.Object(
-          { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('markdown'), Type.Literal('html')])) },
+          {
+            format: Type.Optional(
+              Type.Union([Type.Literal('json'), Type.Literal('markdown'), Type.Literal('html')]),
+            ),
+          },
           { additionalProperties: false },
         ),
       },
@@ -296,7 +381,9 @@ export const modelRoutes: RouteModule = (app, services) => {
       const card = await registry.getCard(request.params.name, versionParam(request.params.version));
       switch (request.query.format ?? 'json') {
         case 'markdown':
-          return reply.header('content-type', 'text/markdown; charset=utf-8').send(renderModelCardMarkdown(card));
+          return reply
+            .header('content-type', 'text/markdown; charset=utf-8')
+            .send(renderModelCardMarkdown(card));
         case 'html':
           return reply.header('content-type', 'text/html; charset=utf-8').send(renderModelCardHtml(card));
         default:
@@ -317,8 +404,14 @@ export const modelRoutes: RouteModule = (app, services) => {
       },
     },
     async (request) => {
-      if (typeof request.body !== 'object' || request.body === null) throw new KilnError('INVALID_ARGUMENT', 'body: expected an object of sections');
-      return registry.editCard(actorOf(request), request.params.name, versionParam(request.params.version), request.body);
+      if (typeof request.body !== 'object' || request.body === null)
+        throw new KilnError('INVALID_ARGUMENT', 'body: expected an object of sections');
+      return registry.editCard(
+        actorOf(request),
+        request.params.name,
+        versionParam(request.params.version),
+        request.body,
+      );
     },
   );
 };

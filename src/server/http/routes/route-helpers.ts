@@ -15,7 +15,9 @@ export function actorOf(request: FastifyRequest): Actor {
 /** Parses a path segment that must be a version number. */
 export function versionParam(v: string): number {
   if (!/^\d{1,9}$/.test(v) || Number(v) < 1) {
-    throw new KilnError('INVALID_ARGUMENT', `version: expected a positive integer, got "${v.slice(0, 40)}"`, { field: 'version' });
+    throw new KilnError('INVALID_ARGUMENT', `version: expected a positive integer, got "${v.slice(0, 40)}"`, {
+      field: 'version',
+    });
   }
   return Number(v);
 }

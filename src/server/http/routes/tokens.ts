@@ -51,7 +51,11 @@ export const tokenRoutes: RouteModule = (app, services) => {
     '/api/v1/tokens',
     {
       config: { minRole: 'admin' },
-      schema: { tags: ['tokens'], summary: 'List tokens (never their secrets)', response: { 200: Type.Object({ tokens: Type.Array(TokenInfo) }) } },
+      schema: {
+        tags: ['tokens'],
+        summary: 'List tokens (never their secrets)',
+        response: { 200: Type.Object({ tokens: Type.Array(TokenInfo) }) },
+      },
     },
     async () => ({ tokens: await services.tokens.list() }),
   );
@@ -59,7 +63,12 @@ export const tokenRoutes: RouteModule = (app, services) => {
     '/api/v1/tokens/:name',
     {
       config: { minRole: 'admin' },
-      schema: { tags: ['tokens'], summary: 'Revoke a token', params: Type.Object({ name: Type.String() }), response: { 200: TokenInfo } },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a token',
+        params: Type.Object({ name: Type.String() }),
+        response: { 200: TokenInfo },
+      },
     },
     async (request) => services.tokens.revoke(actorOf(request), request.params.name),
   );

@@ -44,12 +44,26 @@ export const webhookRoutes: RouteModule = (app, services) => {
   );
   app.get(
     '/api/v1/webhooks',
-    { config: { minRole: 'viewer' }, schema: { tags: ['webhooks'], summary: 'List webhooks (never their secrets)', response: { 200: Type.Object({ webhooks: Type.Array(WebhookInfo) }) } } },
+    {
+      config: { minRole: 'viewer' },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'List webhooks (never their secrets)',
+        response: { 200: Type.Object({ webhooks: Type.Array(WebhookInfo) }) },
+      },
+    },
     async () => ({ webhooks: (await webhooks.list()).map((w) => ({ ...w, events: [...w.events] })) }),
   );
   app.delete(
     '/api/v1/webhooks/:id',
-    { config: { minRole: 'deployer' }, schema: { tags: ['webhooks'], summary: 'Delete a webhook', params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    {
+      config: { minRole: 'deployer' },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Delete a webhook',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+      },
+    },
     async (request, reply) => {
       await webhooks.delete(actorOf(request), request.params.id);
       return reply.status(204).send();
