@@ -27,7 +27,7 @@ describe('kiln demo (npm start)', () => {
   });
 
   it('serves on the requested port and prints what to try next', async () => {
-    const proc = spawnKiln(['demo', '--port', '0'], { cwd, timeoutMs: 60_000 });
+    const proc = spawnKiln(['demo', '--port', '0', '--grpc-port', '0'], { cwd, timeoutMs: 60_000 });
     try {
       const url = await waitUntil(
         () => /Kiln is running on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout())?.[1],

@@ -123,7 +123,7 @@ const SERVING_RE = /Kiln is serving on (http:\/\/127\.0\.0\.1:(\d+))/;
 export async function startServe(
   options: RunOptions & { readonly args?: readonly string[] },
 ): Promise<ServeProcess> {
-  const p = spawnKiln([...(options.args ?? []), 'serve', '--port', '0'], options);
+  const p = spawnKiln([...(options.args ?? []), 'serve', '--port', '0', '--grpc-port', '0'], options);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(() => {

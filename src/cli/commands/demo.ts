@@ -22,6 +22,7 @@ export const demoCommand: CommandGroup = (program, ctx) => {
     .description('Set up ./.kiln-demo with the bundled fraud model and start the server (npm start)')
     .option('--dir <dir>', 'demo workspace folder', '.kiln-demo')
     .option('--port <port>', 'HTTP port (default 8080, or KILN_PORT)', portOption)
+    .option('--grpc-port <port>', 'gRPC port (default 8081, or KILN_GRPC_PORT)', portOption)
     .option('--no-serve', 'prepare the workspace and exit')
     .action(async (o) => {
       const { initWorkspace } = await import('../../workspace/init-workspace.js');
@@ -33,14 +34,18 @@ export const demoCommand: CommandGroup = (program, ctx) => {
       }
       ctx.setOptions({ workspace: dir, json: ctx.json });
       const version = await ensureExampleModel(ctx);
+      await ensureExampleDeployment(ctx);
       if (!o.serve) {
-        ctx.print({ workspace: dir, model: `${version.model}@${version.version}` }, (x) => `demo workspace ready: ${x.workspace} (${x.model})`);
+        ctx.print(
+          { workspace: dir, model: `${version.model}@${version.version}` },
+          (x) => `demo workspace ready: ${x.workspace} (${x.model})`,
+        );
         return;
       }
       // The registration above opened the workspace with default settings; reopen with the flags.
       await ctx.close();
       const quiet = ctx.io.env.KILN_LOG_LEVEL ? {} : { 'log.level': 'warn' };
-      const kiln = await ctx.openLocal({ 'server.port': o.port, ...quiet });
+      const kiln = await ctx.openLocal({ 'server.port': o.port, 'server.grpc_port': o.grpcPort, ...quiet });
       const server = await startServer(kiln);
       const stopped = new Promise<void>((done) => stopOnSignals(server, done));
       ctx.io.stdout(nextSteps(server.url, dir, ctx.io.cwd, version));
@@ -64,7 +69,11 @@ export async function ensureExampleModel(ctx: CliContext): Promise<ModelVersion>
     if (!same.aliases.includes('champion')) await setChampion(ctx, same.version);
     return same;
   }
-  const upload = await callJson<{ upload_id: string }>(client, { method: 'POST', path: '/api/v1/uploads', body: bytes });
+  const upload = await callJson<{ upload_id: string }>(client, {
+    method: 'POST',
+    path: '/api/v1/uploads',
+    body: bytes,
+  });
   const features = JSON.parse(readFileSync(join(EXAMPLE_DIR, 'features.json'), 'utf8'));
   const metricsPath = join(EXAMPLE_DIR, 'metrics.json');
   const metrics = existsSync(metricsPath) ? numericOnly(JSON.parse(readFileSync(metricsPath, 'utf8'))) : {};
@@ -84,21 +93,54 @@ export async function ensureExampleModel(ctx: CliContext): Promise<ModelVersion>
   return { ...version, aliases: ['champion'] };
 }
 
+/** The `fraud` deployment serving fraud@champion with dynamic batching (created once). */
+export async function ensureExampleDeployment(ctx: CliContext): Promise<void> {
+  const client = await ctx.client();
+  const list = await callJson<{ deployments: { name: string }[] }>(client, {
+    method: 'GET',
+    path: '/api/v1/deployments',
+  });
+  if (list.deployments.some((d) => d.name === 'fraud')) return;
+  await callJson(client, {
+    method: 'POST',
+    path: '/api/v1/deployments',
+    json: { name: 'fraud', model: 'fraud@champion', max_batch_size: 64, max_queue_delay_microseconds: 500 },
+  });
+}
+
+/** The first sample transaction's features, in schema order, for the printed curl. */
+function sampleRow(): number[] {
+  const [header, first] = readFileSync(join(EXAMPLE_DIR, 'sample.csv'), 'utf8').split('\n');
+  const names = (header ?? '').split(',');
+  const values = (first ?? '').split(',');
+  const schema = JSON.parse(readFileSync(join(EXAMPLE_DIR, 'features.json'), 'utf8')) as {
+    columns: { name: string }[];
+  };
+  return schema.columns.map((c) => Number(values[names.indexOf(c.name)]));
+}
+
 async function setChampion(ctx: CliContext, version: number): Promise<void> {
-  await callJson(await ctx.client(), { method: 'PUT', path: '/api/v1/models/fraud/aliases/champion', json: { version } });
+  await callJson(await ctx.client(), {
+    method: 'PUT',
+    path: '/api/v1/models/fraud/aliases/champion',
+    json: { version },
+  });
 }
 
 function numericOnly(obj: Record<string, unknown>): Record<string, number> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => typeof v === 'number' && Number.isFinite(v))) as Record<string, number>;
+  return Object.fromEntries(
+    Object.entries(obj).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)),
+  ) as Record<string, number>;
 }
 
 function nextSteps(url: string, dir: string, cwd: string, v: ModelVersion): string {
   const rel = relative(cwd, dir) || '.';
   const creds = `${rel}/.kiln/credentials`;
+  const row = sampleRow();
   return `
 Kiln is running on ${url}  (Ctrl-C stops it)
   workspace: ${dir}
-  model:     fraud@${v.version} (alias champion), ${v.signature?.inputs.map((i) => `${i.name} ${i.datatype}[${i.shape.join(',')}]`).join(', ')}
+  model:     fraud@${v.version} (alias champion), deployed as "fraud" with dynamic batching, ${v.signature?.inputs.map((i) => `${i.name} ${i.datatype}[${i.shape.join(',')}]`).join(', ')}
 
 Try next, in another terminal:
   export KILN_HOME=${rel}
@@ -108,7 +150,10 @@ Try next, in another terminal:
   npx kiln audit log
   npx kiln audit verify
   TOKEN=$(node -p 'JSON.parse(require("fs").readFileSync("${creds}")).token')
+  curl -s -H "Authorization: Bearer $TOKEN" ${url}/v2/models/fraud/infer \\
+    -d '{"inputs":[{"name":"features","shape":[1,${row.length}],"datatype":"FP32","data":${JSON.stringify(row)}}]}'
   curl -s -H "Authorization: Bearer $TOKEN" ${url}/api/v1/models/fraud
+  curl -s -H "Authorization: Bearer $TOKEN" ${url}/metrics | grep kiln_inference
   open ${url}/api/docs for the API reference
 `;
 }

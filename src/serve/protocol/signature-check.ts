@@ -24,7 +24,8 @@ export interface SignatureCheckOptions {
  * Validates `request` against `signature` and returns its inputs in signature order.
  * @throws KilnError INVALID_ARGUMENT naming the tensor, with expected and actual values, for an
  *   unknown input, a missing input, a wrong datatype, a wrong rank, a wrong fixed dimension, a batch
- *   dimension above `maxBatchSize` or differing between inputs, and an unknown requested output.
+ *   dimension above `maxBatchSize` or differing between inputs, a BYTES element holding U+0000 (ONNX
+ *   Runtime would cut it there), and an unknown requested output.
  */
 export function checkAgainstSignature(
   request: InferRequest,
@@ -90,6 +91,16 @@ function checkTensor(tensor: Tensor, spec: TensorSpec, options: SignatureCheckOp
       );
     }
   });
+  if (tensor.datatype === 'BYTES') {
+    // ONNX Runtime takes strings as C strings: it would silently cut an element at its first NUL.
+    const at = (tensor.data as readonly string[]).findIndex((s) => s.includes('\u0000'));
+    if (at >= 0) {
+      throw protocolError(
+        `${label}: BYTES element ${at} contains U+0000 (NUL), which ONNX Runtime cannot carry (its strings end at the first NUL)`,
+        { ...details, reason: 'nul_in_bytes', index: at },
+      );
+    }
+  }
   const max = options.maxBatchSize;
   if (max !== undefined && spec.shape.length > 0 && spec.shape[0] < 0 && tensor.shape[0] > max) {
     throw protocolError(

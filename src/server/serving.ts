@@ -1,0 +1,72 @@
+/**
+ * @module server/serving
+ * The data plane's composition: metrics, the model manager (which loads every deployment and
+ * follows changes), the protocol-neutral data plane, the inference sink, and the HTTP route modules
+ * that expose them. `kiln serve` builds one; tests build one on a test workspace.
+ */
+import { DataPlane } from '../serve/data-plane.js';
+import type { InferenceSink } from '../serve/inference-sink.js';
+import { nullInferenceSink } from '../serve/inference-sink.js';
+import { ModelManager } from '../serve/model-manager.js';
+import type { ModelRuntime } from '../serve/model-runtime.js';
+import { OnnxModelRuntime } from '../serve/onnx/onnx-runtime.js';
+import { createServedModelLoader, placeholderModel } from '../serve/served-model-loader.js';
+import { ServingMetrics } from '../serve/serving-metrics.js';
+import type { RouteModule } from './http/http-app.js';
+import { inferenceRoutes } from './http/routes/inference.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import type { KilnServices } from './services.js';
+
+export const KILN_VERSION = '0.1.0';
+
+export interface Serving {
+  readonly metrics: ServingMetrics;
+  readonly manager: ModelManager;
+  readonly dataPlane: DataPlane;
+  readonly routes: readonly RouteModule[];
+  /** Loads every deployment and starts following changes. */
+  start(): Promise<void>;
+  /** Stops accepting inference; in-flight requests finish. */
+  stopAccepting(): void;
+  close(): Promise<void>;
+}
+
+export interface ServingOptions {
+  readonly runtime?: ModelRuntime;
+  readonly sink?: InferenceSink;
+  readonly pollMs?: number;
+  readonly defaultMetrics?: boolean;
+}
+
+export function createServing(services: KilnServices, options: ServingOptions = {}): Serving {
+  const metrics = new ServingMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const runtime = options.runtime ?? new OnnxModelRuntime();
+  const sink = options.sink ?? nullInferenceSink;
+  const manager = new ModelManager({
+    deployments: services.deployments,
+    registry: services.registry,
+    load: createServedModelLoader({ runtime, metrics }),
+    placeholder: placeholderModel,
+    logger: services.logger,
+    ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+  });
+  const dataPlane = new DataPlane({ models: manager, metrics, sink, version: KILN_VERSION });
+  let closed: Promise<void> | null = null;
+  return {
+    metrics,
+    manager,
+    dataPlane,
+    routes: [inferenceRoutes(dataPlane), metricsRoutes(metrics)],
+    start: () => manager.start(),
+    stopAccepting: () => dataPlane.stopAccepting(),
+    close() {
+      closed ??= (async () => {
+        dataPlane.stopAccepting();
+        await manager.close();
+        await sink.close();
+        await runtime.close();
+      })();
+      return closed;
+    },
+  };
+}
