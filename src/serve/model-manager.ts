@@ -25,8 +25,8 @@ export type ServedModelLoader = (
   registry: RegistryService,
 ) => Promise<ManagedModel>;
 
-/** A placeholder entry while a deployment cannot serve (loading the first time, or failed). */
-export type PlaceholderFactory = (
+/** A stand-in entry while a deployment cannot serve (loading the first time, or failed). */
+export type StandInFactory = (
   deployment: Deployment,
   version: number,
   state: 'LOADING' | 'FAILED',
@@ -37,7 +37,7 @@ export interface ModelManagerDeps {
   readonly deployments: DeploymentService;
   readonly registry: RegistryService;
   readonly load: ServedModelLoader;
-  readonly placeholder: PlaceholderFactory;
+  readonly standIn: StandInFactory;
   readonly logger: {
     info(o: object, m: string): void;
     warn(o: object, m: string): void;
@@ -122,7 +122,7 @@ export class ModelManager implements ServedModels {
         if (!current || current.state !== 'READY') {
           this.#served.set(
             d.name,
-            this.#deps.placeholder(d, current?.version ?? 0, 'FAILED', (e as Error).message),
+            this.#deps.standIn(d, current?.version ?? 0, 'FAILED', (e as Error).message),
           );
         }
         logger.warn({ deployment: d.name, err: e }, 'cannot resolve what the deployment serves');
@@ -132,7 +132,7 @@ export class ModelManager implements ServedModels {
       const current = this.#served.get(d.name);
       if (current?.key === key && current.state === 'READY') continue;
       if (!current || current.state !== 'READY')
-        this.#served.set(d.name, this.#deps.placeholder(d, version, 'LOADING', null));
+        this.#served.set(d.name, this.#deps.standIn(d, version, 'LOADING', null));
       try {
         const next = await this.#deps.load(d, version, registry);
         if (this.#closed) {
@@ -146,7 +146,7 @@ export class ModelManager implements ServedModels {
       } catch (e) {
         logger.error({ deployment: d.name, version, err: e }, 'model failed to load');
         if (!current || current.state !== 'READY') {
-          this.#served.set(d.name, this.#deps.placeholder(d, version, 'FAILED', (e as Error).message));
+          this.#served.set(d.name, this.#deps.standIn(d, version, 'FAILED', (e as Error).message));
         }
       }
     }

@@ -10,7 +10,7 @@ import type { Deployment } from '../deploy/deployment-service.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { DynamicBatcher } from './batching/dynamic-batcher.js';
 import { resolveExecution } from './execution-plan.js';
-import type { ManagedModel, PlaceholderFactory, ServedModelLoader } from './model-manager.js';
+import type { ManagedModel, StandInFactory, ServedModelLoader } from './model-manager.js';
 import { servedKey } from './model-manager.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { emptyStats, type ServedStats } from './served-model.js';
@@ -100,7 +100,7 @@ export function createServedModelLoader(deps: LoaderDeps): ServedModelLoader {
 }
 
 /** The entry shown while a deployment loads for the first time, or after it failed to load. */
-export const placeholderModel: PlaceholderFactory = (deployment, version, state, error) => ({
+export const standInModel: StandInFactory = (deployment, version, state, error) => ({
   key: `${state}:${servedKey(deployment, version)}`,
   deployment: deployment.name,
   model: modelName(deployment.model),
@@ -113,7 +113,7 @@ export const placeholderModel: PlaceholderFactory = (deployment, version, state,
   labels: labelsOf(deployment, version, modelName(deployment.model)),
   stats: emptyStats(),
   async infer() {
-    throw new Error('a placeholder does not serve');
+    throw new Error('a stand-in for a deployment that is not loaded does not serve');
   },
   async retire() {},
 });

@@ -10,7 +10,7 @@ import { nullInferenceSink } from '../serve/inference-sink.js';
 import { ModelManager } from '../serve/model-manager.js';
 import type { ModelRuntime } from '../serve/model-runtime.js';
 import { OnnxModelRuntime } from '../serve/onnx/onnx-runtime.js';
-import { createServedModelLoader, placeholderModel } from '../serve/served-model-loader.js';
+import { createServedModelLoader, standInModel } from '../serve/served-model-loader.js';
 import { ServingMetrics } from '../serve/serving-metrics.js';
 import type { RouteModule } from './http/http-app.js';
 import { inferenceRoutes } from './http/routes/inference.js';
@@ -46,7 +46,7 @@ export function createServing(services: KilnServices, options: ServingOptions = 
     deployments: services.deployments,
     registry: services.registry,
     load: createServedModelLoader({ runtime, metrics }),
-    placeholder: placeholderModel,
+    standIn: standInModel,
     logger: services.logger,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
   });

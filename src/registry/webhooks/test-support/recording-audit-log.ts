@@ -3,7 +3,7 @@
  * An AuditLog for the webhook service's tests: it keeps each event (with its details) in memory, in
  * order, and notes the transaction it was appended in. It neither hashes nor signs, and it cannot
  * see rollbacks: an event appended in a transaction that rolls back stays recorded. Proofs and
- * checkpoints are not implemented.
+ * checkpoints are unsupported (they throw UNSUPPORTED).
  */
 import type { Transaction } from 'kysely';
 import { KilnError } from '../../../core/errors.js';
