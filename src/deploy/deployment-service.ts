@@ -5,7 +5,6 @@
  * flag. Stored in the metadata store and audited; every change bumps the `deployments` revision
  * that serving replicas poll, so a running server converges within a second.
  */
-import type { Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
 import { invalid, KilnError } from '../core/errors.js';
 import { assertName, parseModelRef } from '../core/names.js';
@@ -14,7 +13,8 @@ import type { Actor } from '../govern/auth/roles.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { ModelVersion } from '../registry/registry-types.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import type { Database, DeploymentsTable } from '../store/schema.js';
+import { bumpRevision } from '../store/revisions.js';
+import type { DeploymentsTable } from '../store/schema.js';
 import {
   type DeploymentSettings,
   type DeploymentSettingsInput,
@@ -232,16 +232,6 @@ function normaliseRef(ref: unknown): string {
   const r = parseModelRef(ref, 'model');
   if (r.kind === 'latest') throw invalid('model', 'name@version or name@alias (e.g. fraud@champion)', ref);
   return r.kind === 'version' ? `${r.name}@${r.version}` : `${r.name}@${r.alias}`;
-}
-
-async function bumpRevision(trx: Transaction<Database>, name: string): Promise<void> {
-  const res = await trx
-    .updateTable('revisions')
-    .set((eb) => ({ revision: eb('revision', '+', 1) }))
-    .where('name', '=', name)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 0)
-    await trx.insertInto('revisions').values({ name, revision: 1 }).execute();
 }
 
 function toDeployment(row: DeploymentsTable): Deployment {

@@ -13,6 +13,7 @@ import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { Actor } from '../govern/auth/roles.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
+import { bumpRevision } from '../store/revisions.js';
 import type { Database, ModelVersionsTable } from '../store/schema.js';
 import { parseTags } from './metadata-input.js';
 import {
@@ -499,14 +500,7 @@ export class RegistryService {
 
   /** Serving replicas poll this counter to learn that aliases changed. */
   async bumpRevision(trx: Transaction<Database>): Promise<void> {
-    const updated = await trx
-      .updateTable('revisions')
-      .set((eb) => ({ revision: eb('revision', '+', 1) }))
-      .where('name', '=', 'registry')
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) === 0) {
-      await trx.insertInto('revisions').values({ name: 'registry', revision: 1 }).execute();
-    }
+    await bumpRevision(trx, 'registry');
   }
 
   /** Deletes an artifact no version references any more. */
