@@ -81,6 +81,33 @@ export const ERROR_CATALOGUE = {
     grpc: G.DEADLINE_EXCEEDED,
     summary: 'The request waited longer than its timeout',
   },
+  // data: pipelines, sources, expectations, datasets
+  PIPELINE_SPEC_INVALID: {
+    http: 400,
+    grpc: G.INVALID_ARGUMENT,
+    summary: 'A pipeline spec has a bad key or value',
+  },
+  PIPELINE_RUN_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No pipeline run with that id' },
+  SOURCE_NOT_FOUND: { http: 400, grpc: G.NOT_FOUND, summary: 'A data source file or glob matched nothing' },
+  SOURCE_UNREADABLE: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'A data source could not be parsed' },
+  SOURCE_UNREACHABLE: {
+    http: 502,
+    grpc: G.UNAVAILABLE,
+    summary: 'A remote data source could not be reached',
+  },
+  COLUMN_NOT_FOUND: {
+    http: 400,
+    grpc: G.INVALID_ARGUMENT,
+    summary: 'A step or check names a missing column',
+  },
+  CAST_FAILED: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'A value could not be cast to its type' },
+  STEP_FAILED: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'A pipeline step failed on the data' },
+  SUITE_INVALID: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'An expectation suite is not valid' },
+  VALIDATION_FAILED: { http: 422, grpc: G.FAILED_PRECONDITION, summary: 'Data failed its expectation suite' },
+  // monitoring
+  MONITOR_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No monitor by that name' },
+  MONITOR_EXISTS: { http: 409, grpc: G.ALREADY_EXISTS, summary: 'A monitor by that name exists' },
+  DRIFT_INPUT_INVALID: { http: 400, grpc: G.INVALID_ARGUMENT, summary: 'Drift inputs cannot be compared' },
   // artifacts
   ARTIFACT_NOT_FOUND: { http: 404, grpc: G.NOT_FOUND, summary: 'No artifact with that digest' },
   ARTIFACT_CORRUPT: { http: 500, grpc: G.DATA_LOSS, summary: 'Stored bytes do not match their digest' },
