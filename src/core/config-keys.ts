@@ -18,6 +18,8 @@ export interface ConfigKey {
   readonly min?: number;
   readonly max?: number;
   readonly values?: readonly string[];
+  /** For `string` keys: the empty string is a valid value (meaning off / default). */
+  readonly allowEmpty?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -127,6 +129,33 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     type: 'string-list',
     default: [],
     description: 'Folders that file paths arriving through the API must resolve inside (after symlinks).',
+  },
+  {
+    path: 'lineage.file',
+    env: 'KILN_LINEAGE_FILE',
+    type: 'string',
+    allowEmpty: true,
+    default: '.kiln/lineage/openlineage.ndjson',
+    description:
+      'File (relative to the workspace) that OpenLineage RunEvents of pipeline runs are appended to, one JSON per line. Empty: no file.',
+  },
+  {
+    path: 'lineage.url',
+    env: 'KILN_LINEAGE_URL',
+    type: 'string',
+    allowEmpty: true,
+    default: '',
+    description:
+      'Base URL of an OpenLineage HTTP endpoint such as Marquez (events are POSTed to `<url>/api/v1/lineage`); must match `network.allow`. Empty: off.',
+  },
+  {
+    path: 'data.duckdb_memory_limit',
+    env: 'KILN_DATA_DUCKDB_MEMORY_LIMIT',
+    type: 'string',
+    allowEmpty: true,
+    default: '',
+    description:
+      "DuckDB `memory_limit` for pipelines, validation and profiling, e.g. `4GB`. Empty: DuckDB's default (80 % of RAM).",
   },
   {
     path: 'metrics.public',

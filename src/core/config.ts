@@ -25,7 +25,8 @@ export interface KilnConfig {
     readonly lease_ms: number;
   };
   readonly network: { readonly allow: readonly string[] };
-  readonly data: { readonly roots: readonly string[] };
+  readonly data: { readonly roots: readonly string[]; readonly duckdb_memory_limit: string };
+  readonly lineage: { readonly file: string; readonly url: string };
   readonly metrics: { readonly public: boolean };
   readonly log: { readonly level: string };
 }
@@ -132,7 +133,8 @@ function coerce(key: ConfigKey, raw: unknown, where: string, fromString: boolean
     });
   switch (key.type) {
     case 'string':
-      if (typeof raw !== 'string' || raw.length === 0) throw bad('a non-empty string');
+      if (typeof raw !== 'string' || (raw.length === 0 && key.allowEmpty !== true))
+        throw bad(key.allowEmpty ? 'a string' : 'a non-empty string');
       return raw;
     case 'enum':
       if (typeof raw !== 'string' || !key.values?.includes(raw))

@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { type Clock, systemClock } from '../core/clock.js';
 import { type ConfigOverrides, type KilnConfig, readConfigFile, resolveConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
+import { DatasetService } from '../ingest/datasets/dataset-service.js';
+import { PipelineRunService } from '../ingest/runs/pipeline-run-service.js';
 import { DeploymentService } from '../deploy/deployment-service.js';
 import { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import { SqlAuditLog } from '../govern/audit/sql-audit-log.js';
@@ -87,6 +89,8 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
 
     const uploads = new UploadStaging(join(stateDir, 'uploads'));
     const deployments = new DeploymentService(store, audit, registry, clock);
+    const datasets = new DatasetService(store, artifacts, audit, clock);
+    const pipelineRuns = new PipelineRunService(store, audit, clock);
 
     let closed = false;
     return {
@@ -106,6 +110,8 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       webhooks,
       uploads,
       deployments,
+      datasets,
+      pipelineRuns,
       async close() {
         if (closed) return;
         closed = true;

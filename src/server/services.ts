@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
 import type { KilnConfig } from '../core/config.js';
 import type { DeploymentService } from '../deploy/deployment-service.js';
+import type { DatasetService } from '../ingest/datasets/dataset-service.js';
+import type { PipelineRunService } from '../ingest/runs/pipeline-run-service.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import type { TokenService } from '../govern/auth/token-service.js';
@@ -37,4 +39,6 @@ export interface KilnServices {
   readonly webhooks: WebhookService;
   readonly uploads: UploadStaging;
   readonly deployments: DeploymentService;
+  readonly datasets: DatasetService;
+  readonly pipelineRuns: PipelineRunService;
 }

@@ -140,7 +140,52 @@ export interface DeploymentsTable {
   updated_at: string;
 }
 
+export interface DatasetsTable {
+  name: string;
+  description: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DatasetVersionsTable {
+  dataset: string;
+  version: number;
+  /** Digest of the input files' digests and the spec: equal keys mean an unchanged re-run. */
+  version_key: string;
+  artifact_digest: string;
+  size_bytes: number | string;
+  row_count: number | string;
+  schema_json: string;
+  profile_json: string;
+  validation_json: string | null;
+  lineage_json: string;
+  pipeline_run_id: string | null;
+  created_by: string;
+  created_at: string;
+}
+
+export interface PipelineRunsTable {
+  id: string;
+  pipeline: string;
+  spec_digest: string;
+  version_key: string | null;
+  /** RUNNING, COMPLETED or FAILED. */
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  dataset_version: number | null;
+  reused: number;
+  summary_json: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_by: string;
+}
+
 export interface Database {
+  datasets: DatasetsTable;
+  dataset_versions: DatasetVersionsTable;
+  pipeline_runs: PipelineRunsTable;
   deployments: DeploymentsTable;
   models: ModelsTable;
   model_versions: ModelVersionsTable;

@@ -8,9 +8,10 @@ import type { Dialect } from '../metadata-store.js';
 import { foundation } from './001-foundation.js';
 import { searchIndexes } from './002-search-indexes.js';
 import { deployments } from './003-deployments.js';
+import { datasets } from './004-datasets.js';
 import type { KilnMigration } from './migration.js';
 
-export const MIGRATIONS: readonly KilnMigration[] = [foundation, searchIndexes, deployments];
+export const MIGRATIONS: readonly KilnMigration[] = [foundation, searchIndexes, deployments, datasets];
 
 function makeMigrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = {
