@@ -116,18 +116,19 @@ export class DataPlane {
       );
       const batchSize = batchSizeOf(inputs, served);
       const outputNames = request.outputs?.map((o) => o.name);
-      metrics.pending.inc(labels);
+      const m = metrics.forModel(labels);
+      m.pending.inc();
       let outcome: Awaited<ReturnType<ServedModel['infer']>>;
       try {
         outcome = await served.infer(inputs, outputNames, batchSize);
       } finally {
-        metrics.pending.dec(labels);
+        m.pending.dec();
       }
       const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-      metrics.requests.inc({ ...labels, code: 'OK' });
-      metrics.requestDuration.observe(labels, totalSeconds);
-      metrics.queueDuration.observe(labels, outcome.queueSeconds);
-      metrics.computeDuration.observe(labels, outcome.computeSeconds);
+      m.ok.inc();
+      m.requestDuration.observe(totalSeconds);
+      m.queueDuration.observe(outcome.queueSeconds);
+      m.computeDuration.observe(outcome.computeSeconds);
       const stats = served.stats;
       stats.successCount++;
       stats.successNs += totalSeconds * 1e9;

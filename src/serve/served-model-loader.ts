@@ -62,7 +62,7 @@ export function createServedModelLoader(deps: LoaderDeps): ServedModelLoader {
       maxInFlightBatches: Math.max(1, plan.workers),
       modelOutputNames: loaded.signature.outputs.map((o) => o.name),
       onBatch: (e) => {
-        deps.metrics.batchSize.observe(labels, e.size);
+        deps.metrics.forModel(labels).batchSize.observe(e.size);
         if (e.ok) stats.executionCount++;
       },
     });

@@ -19,7 +19,19 @@ export interface ServedLabels {
   readonly version: string;
 }
 
+/** The per-model children of the request metrics, labelled once (the hot path does no label hashing). */
+export interface ModelMetrics {
+  readonly ok: { inc(value?: number): void };
+  readonly pending: { inc(value?: number): void; dec(value?: number): void };
+  readonly requestDuration: { observe(value: number): void };
+  readonly queueDuration: { observe(value: number): void };
+  readonly computeDuration: { observe(value: number): void };
+  readonly batchSize: { observe(value: number): void };
+}
+
 export class ServingMetrics {
+  readonly #children = new Map<string, ModelMetrics>();
+
   readonly registry = new Registry();
   readonly requests = new Counter({
     name: 'kiln_inference_requests_total',
@@ -72,6 +84,24 @@ export class ServingMetrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false)
       collectDefaultMetrics({ register: this.registry, prefix: 'kiln_process_' });
+  }
+
+  /** Cached label children for one served model version. */
+  forModel(labels: ServedLabels): ModelMetrics {
+    const key = `${labels.deployment}\u0000${labels.model}\u0000${labels.version}`;
+    let children = this.#children.get(key);
+    if (!children) {
+      children = {
+        ok: this.requests.labels({ ...labels, code: 'OK' }),
+        pending: this.pending.labels(labels),
+        requestDuration: this.requestDuration.labels(labels),
+        queueDuration: this.queueDuration.labels(labels),
+        computeDuration: this.computeDuration.labels(labels),
+        batchSize: this.batchSize.labels(labels),
+      };
+      this.#children.set(key, children);
+    }
+    return children;
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {

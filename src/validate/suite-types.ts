@@ -77,6 +77,8 @@ export interface ValidationResult {
     readonly run_time: string;
     /** How many DuckDB queries the validation took (the aggregate ones run in one scan). */
     readonly queries: number;
+    /** Schema lookups (`DESCRIBE`) made before compiling the suite; they read no rows. */
+    readonly catalog_queries?: number;
     readonly duration_ms: number;
   };
 }

@@ -180,3 +180,28 @@ describe('DynamicBatcher: forming batches', () => {
     ]);
   });
 });
+
+describe('DynamicBatcher: sub-millisecond queue delays', () => {
+  it('releases a partial batch as soon as the clock passes the delay, without waiting for a millisecond timer', async () => {
+    let now = 0;
+    const model = fakeModel('tick');
+    const batcher = new DynamicBatcher(model.runner, {
+      ...base,
+      maxQueueDelayMicros: 500,
+      nowMicros: () => now,
+    });
+    const answer = batcher.submit({ inputs: [fp32('x', [[1, 2, 3]])], batchSize: 1 });
+    const turn = () => new Promise<void>((r) => setImmediate(r));
+    await turn();
+    await turn();
+    expect(model.calls).toHaveLength(0); // 0 µs of the 500 have passed
+    now = 499;
+    await turn();
+    expect(model.calls).toHaveLength(0);
+    now = 500;
+    await turn();
+    await turn();
+    expect(model.calls).toHaveLength(1);
+    expect((await answer).queueMicros).toBe(500);
+  });
+});

@@ -113,6 +113,7 @@ export class DynamicBatcher {
   #avgBatchMicros = 0;
   #scheduled = false;
   #delayTimer: NodeJS.Timeout | undefined;
+  #delayImmediate: NodeJS.Immediate | undefined;
   #delayTimerAt = Number.POSITIVE_INFINITY;
   #drained: Promise<void> | undefined;
   #resolveDrained: (() => void) | undefined;
@@ -251,24 +252,52 @@ export class DynamicBatcher {
     // Every slot is busy: the next batch to finish schedules again.
   }
 
+  /**
+   * Wakes the scheduler at `at` (µs). Node's timers have millisecond granularity and fire late, so
+   * a 500 µs queue delay would become 1–2 ms; the last millisecond is waited by re-checking the
+   * clock once per event-loop turn (`setImmediate`), which lets arriving requests be read between
+   * checks and costs CPU only during that last millisecond.
+   */
   #armDelayTimer(at: number, now: number): void {
     if (at === Number.POSITIVE_INFINITY) {
-      clearTimeout(this.#delayTimer);
-      this.#delayTimer = undefined;
-      this.#delayTimerAt = at;
+      this.#cancelDelay();
       return;
     }
-    if (this.#delayTimer && this.#delayTimerAt <= at) return;
-    clearTimeout(this.#delayTimer);
+    if ((this.#delayTimer || this.#delayImmediate) && this.#delayTimerAt <= at) return;
+    this.#cancelDelay();
     this.#delayTimerAt = at;
-    this.#delayTimer = setTimeout(
-      () => {
-        this.#delayTimer = undefined;
+    const waitMs = (at - now) / 1000;
+    if (waitMs >= 2) {
+      this.#delayTimer = setTimeout(
+        () => {
+          this.#delayTimer = undefined;
+          this.#fineWait();
+        },
+        Math.min(MAX_TIMER_MS, Math.floor(waitMs) - 1),
+      );
+    } else {
+      this.#fineWait();
+    }
+  }
+
+  #fineWait(): void {
+    this.#delayImmediate = setImmediate(() => {
+      this.#delayImmediate = undefined;
+      if (this.options.nowMicros() >= this.#delayTimerAt) {
         this.#delayTimerAt = Number.POSITIVE_INFINITY;
         this.#schedule();
-      },
-      Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil((at - now) / 1000))),
-    );
+      } else {
+        this.#fineWait();
+      }
+    });
+  }
+
+  #cancelDelay(): void {
+    clearTimeout(this.#delayTimer);
+    clearImmediate(this.#delayImmediate);
+    this.#delayTimer = undefined;
+    this.#delayImmediate = undefined;
+    this.#delayTimerAt = Number.POSITIVE_INFINITY;
   }
 
   #dispatch(group: Group, count: number, takenAt: number): void {
@@ -337,9 +366,7 @@ export class DynamicBatcher {
 
   #settleDrainIfIdle(): void {
     if (!this.#resolveDrained || this.#queued > 0 || this.#inFlight > 0) return;
-    clearTimeout(this.#delayTimer);
-    this.#delayTimer = undefined;
-    this.#delayTimerAt = Number.POSITIVE_INFINITY;
+    this.#cancelDelay();
     this.#resolveDrained();
   }
 
