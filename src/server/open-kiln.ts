@@ -13,6 +13,11 @@ import { type ConfigOverrides, type KilnConfig, readConfigFile, resolveConfig } 
 import { createLogger } from '../core/logger.js';
 import { DatasetService } from '../ingest/datasets/dataset-service.js';
 import { PipelineRunService } from '../ingest/runs/pipeline-run-service.js';
+import { createLineageSink, resolveLineageFile } from '../ingest/lineage/create-lineage-sink.js';
+import { kilnProducer, readKilnVersion } from '../ingest/lineage/kiln-producer.js';
+import { LineageEmitter } from '../ingest/lineage/lineage-emitter.js';
+import { RunEventBuilder } from '../ingest/lineage/openlineage-event.js';
+import { PipelineRunner, workspaceNameOf } from '../ingest/pipeline-runner.js';
 import { DeploymentService } from '../deploy/deployment-service.js';
 import { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import { SqlAuditLog } from '../govern/audit/sql-audit-log.js';
@@ -91,6 +96,22 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
     const deployments = new DeploymentService(store, audit, registry, clock);
     const datasets = new DatasetService(store, artifacts, audit, clock);
     const pipelineRuns = new PipelineRunService(store, audit, clock);
+    const lineageSink = createLineageSink(
+      {
+        file: resolveLineageFile(workspaceDir, config.lineage.file),
+        url: config.lineage.url === '' ? null : config.lineage.url,
+      },
+      outbound,
+      logger,
+    );
+    const pipelines = new PipelineRunner({
+      datasets,
+      runs: pipelineRuns,
+      lineage: new LineageEmitter(new RunEventBuilder(kilnProducer(readKilnVersion())), lineageSink, logger),
+      workspaceDir,
+      workspaceName: workspaceNameOf(workspaceDir),
+      ...(config.data.duckdb_memory_limit ? { duckdbMemoryLimit: config.data.duckdb_memory_limit } : {}),
+    });
 
     let closed = false;
     return {
@@ -112,6 +133,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       deployments,
       datasets,
       pipelineRuns,
+      pipelines,
       async close() {
         if (closed) return;
         closed = true;

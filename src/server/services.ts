@@ -9,6 +9,7 @@ import type { KilnConfig } from '../core/config.js';
 import type { DeploymentService } from '../deploy/deployment-service.js';
 import type { DatasetService } from '../ingest/datasets/dataset-service.js';
 import type { PipelineRunService } from '../ingest/runs/pipeline-run-service.js';
+import type { PipelineRunner } from '../ingest/pipeline-runner.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import type { TokenService } from '../govern/auth/token-service.js';
@@ -41,4 +42,5 @@ export interface KilnServices {
   readonly deployments: DeploymentService;
   readonly datasets: DatasetService;
   readonly pipelineRuns: PipelineRunService;
+  readonly pipelines: PipelineRunner;
 }

@@ -43,7 +43,8 @@ export function unexpectedRowsSql(plan: ScanPlan, entry: PlanEntry, compiled: Ma
   return `SELECT ${select} FROM ${fromSql(plan, entry.windows)} WHERE ${whereSql(compiled)}`;
 }
 
-function whereSql(compiled: MapCompiled): string {
+/** The condition that holds exactly for the failing rows of a row-wise expectation. */
+export function whereSql(compiled: MapCompiled): string {
   return `(${compiled.domain}) AND NOT coalesce((${compiled.condition}), FALSE)`;
 }
 
