@@ -18,6 +18,7 @@ import { kilnProducer, readKilnVersion } from '../ingest/lineage/kiln-producer.j
 import { LineageEmitter } from '../ingest/lineage/lineage-emitter.js';
 import { RunEventBuilder } from '../ingest/lineage/openlineage-event.js';
 import { PipelineRunner, workspaceNameOf } from '../ingest/pipeline-runner.js';
+import { DataChecks } from '../ingest/data-checks.js';
 import { DeploymentService } from '../deploy/deployment-service.js';
 import { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import { SqlAuditLog } from '../govern/audit/sql-audit-log.js';
@@ -104,6 +105,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       outbound,
       logger,
     );
+    const dataChecks = new DataChecks(datasets);
     const pipelines = new PipelineRunner({
       datasets,
       runs: pipelineRuns,
@@ -134,6 +136,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       datasets,
       pipelineRuns,
       pipelines,
+      dataChecks,
       async close() {
         if (closed) return;
         closed = true;

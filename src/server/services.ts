@@ -10,6 +10,7 @@ import type { DeploymentService } from '../deploy/deployment-service.js';
 import type { DatasetService } from '../ingest/datasets/dataset-service.js';
 import type { PipelineRunService } from '../ingest/runs/pipeline-run-service.js';
 import type { PipelineRunner } from '../ingest/pipeline-runner.js';
+import type { DataChecks } from '../ingest/data-checks.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import type { TokenService } from '../govern/auth/token-service.js';
@@ -43,4 +44,5 @@ export interface KilnServices {
   readonly datasets: DatasetService;
   readonly pipelineRuns: PipelineRunService;
   readonly pipelines: PipelineRunner;
+  readonly dataChecks: DataChecks;
 }

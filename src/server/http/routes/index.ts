@@ -5,6 +5,7 @@
 import type { RouteModule } from '../http-app.js';
 import { auditRoutes } from './audit.js';
 import { configRoutes } from './config.js';
+import { dataRoutes } from './data.js';
 import { deploymentRoutes } from './deployments.js';
 import { healthRoutes } from './health.js';
 import { jobRoutes } from './jobs.js';
@@ -21,4 +22,5 @@ export const ALL_ROUTES: readonly RouteModule[] = [
   webhookRoutes,
   configRoutes,
   deploymentRoutes,
+  dataRoutes,
 ];
