@@ -22,6 +22,8 @@ export interface CliIo {
   readonly cwd: string;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** True when stderr is a terminal (progress bars are drawn only then). */
+  readonly stderrIsTTY?: boolean;
 }
 
 export class CliContext {
@@ -29,6 +31,8 @@ export class CliContext {
   #opts: GlobalOptions = {};
   #client: ApiClient | null = null;
   #kiln: Kiln | null = null;
+  /** What the process exits with when the command succeeds (e.g. 1: a validation failed). */
+  exitCode = 0;
 
   constructor(io: CliIo) {
     this.io = io;
@@ -45,6 +49,23 @@ export class CliContext {
   /** The workspace folder (local mode); WORKSPACE_NOT_FOUND when there is none. */
   workspaceDir(): string {
     return findWorkspace({ flag: this.#opts.workspace, kilnHome: this.io.env.KILN_HOME, cwd: this.io.cwd });
+  }
+
+  /** True with `--url`: the command goes to a remote server, never to local services. */
+  get remote(): boolean {
+    return this.#opts.url !== undefined;
+  }
+
+  /**
+   * The actor for commands that call local services directly (they read the user's own files,
+   * which the API would confine to `data.roots`): the token given, else the workspace's own.
+   */
+  async localActor(): Promise<import('../govern/auth/roles.js').Actor> {
+    const kiln = await this.openLocal();
+    const token = this.#opts.token ?? this.io.env.KILN_TOKEN ?? readCredentials(this.workspaceDir())?.token;
+    if (!token)
+      throw new KilnError('UNAUTHENTICATED', 'no token: pass --token, set KILN_TOKEN, or run kiln init');
+    return kiln.tokens.authenticate(token);
   }
 
   /** Services of the local workspace, for commands that run locally only (serve, init). */

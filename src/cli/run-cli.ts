@@ -8,17 +8,21 @@ import { CliContext, type CliIo } from './cli-context.js';
 import { auditCommands } from './commands/audit.js';
 import type { CommandGroup } from './commands/command-helpers.js';
 import { configCommands } from './commands/config.js';
+import { dataCommands } from './commands/data.js';
 import { demoCommand } from './commands/demo.js';
 import { deployCommands } from './commands/deploy.js';
 import { initCommand } from './commands/init.js';
 import { jobsCommands } from './commands/jobs.js';
 import { modelsCommands } from './commands/models.js';
+import { pipelineCommands } from './commands/pipeline.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommands } from './commands/tokens.js';
 import { webhooksCommands } from './commands/webhooks.js';
 
 const GROUPS: readonly CommandGroup[] = [
   initCommand,
+  pipelineCommands,
+  dataCommands,
   modelsCommands,
   deployCommands,
   auditCommands,
@@ -59,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const program = buildProgram(ctx);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return 0;
+    return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.code === 'commander.helpDisplayed' ||

@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
+  LogController,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -74,8 +75,12 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
     logger: options.logger === false ? false : undefined,
     // One log line per request costs a synchronous write on the hot path (a tenth of inference
     // throughput when measured); access lines are written only at debug and trace.
-    disableRequestLogging:
-      options.logger === false || options.logger === undefined || !['debug', 'trace'].includes(options.logger.level),
+    logController: new LogController({
+      disableRequestLogging:
+        options.logger === false ||
+        options.logger === undefined ||
+        !['debug', 'trace'].includes(options.logger.level),
+    }),
     bodyLimit: services.config.server.body_limit_bytes,
     // Names may be 128 characters; longer segments must reach the handlers to be refused as
     // INVALID_NAME, not by the router with a body outside the error catalogue.

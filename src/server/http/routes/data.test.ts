@@ -107,7 +107,9 @@ describe('data routes', () => {
     });
     expect(bad.statusCode).toBe(200);
     expect(bad.json().success).toBe(false);
-    expect(bad.json().results[0].result.partial_unexpected_index_list).toEqual([{ id: 2, segment: 'business' }]);
+    expect(bad.json().results[0].result.partial_unexpected_index_list).toEqual([
+      { id: 2, segment: 'business' },
+    ]);
     const invalid = await req('POST', '/api/v1/data/validate', 'engineer', {
       target: 'tx@1',
       suite_text: 'name: s\nexpectations:\n  - type: expect_nothing\n    kwargs: {}\n',

@@ -7,14 +7,13 @@
 import { Type } from 'typebox';
 import { KilnError } from '../../../core/errors.js';
 import { diffVersions } from '../../../ingest/datasets/dataset-diff.js';
-import type { DatasetVersion } from '../../../ingest/datasets/dataset-types.js';
-import type { PipelineRun } from '../../../ingest/runs/pipeline-run-service.js';
 import { renderSuggestionYaml } from '../../../validate/profile/suggestion-yaml.js';
 import { renderProfileHtml } from '../../../validate/reports/profile-report.js';
 import { renderValidationHtml } from '../../../validate/reports/validation-report.js';
 import { parseSuite } from '../../../validate/suite-file.js';
 import type { ResultFormat } from '../../../validate/suite-types.js';
 import type { RouteModule } from '../http-app.js';
+import { runToWire, versionToWire } from './data-wire.js';
 import { actorOf } from './route-helpers.js';
 
 const RefParams = Type.Object({ ref: Type.String() });
@@ -25,43 +24,6 @@ const ResultFormats = Type.Union([
   Type.Literal('SUMMARY'),
   Type.Literal('COMPLETE'),
 ]);
-
-/** The version without its (large) profile; `GET …/profile` returns that. */
-export function versionToWire(v: DatasetVersion, withProfile = false) {
-  return {
-    dataset: v.dataset,
-    version: v.version,
-    ref: v.ref,
-    digest: v.digest,
-    size_bytes: v.sizeBytes,
-    row_count: v.rowCount,
-    schema: v.schema,
-    validation: v.validation,
-    lineage: v.lineage,
-    pipeline_run_id: v.pipelineRunId,
-    version_key: v.versionKey,
-    created_by: v.createdBy,
-    created_at: v.createdAt,
-    ...(withProfile ? { profile: v.profile } : {}),
-  };
-}
-
-export function runToWire(r: PipelineRun) {
-  return {
-    id: r.id,
-    pipeline: r.pipeline,
-    status: r.status,
-    started_at: r.startedAt,
-    ended_at: r.endedAt,
-    dataset: r.dataset,
-    reused: r.reused,
-    summary: r.summary,
-    error: r.error,
-    spec_digest: r.specDigest,
-    version_key: r.versionKey,
-    created_by: r.createdBy,
-  };
-}
 
 export const dataRoutes: RouteModule = (app, services) => {
   const { datasets, pipelineRuns, pipelines, dataChecks } = services;
