@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SYSTEM_ACTOR } from '../govern/auth/roles.js';
 import { createTestKiln, type TestKiln } from '../server/test-support/test-kiln.js';
 
@@ -125,6 +125,20 @@ describe('PipelineRunner', () => {
     expect(JSON.parse(events.at(-1)!).eventType).toBe('FAIL');
     expect(readdirSync(join(t.dir, '.kiln', 'tmp'))).toEqual([]);
     rmSync(join(dir, 'data', 'cast.csv'));
+  });
+
+  it('leaves no version and no files when the write fails midway', async () => {
+    const before = (await t.kiln.datasets.versions('transactions')).length;
+    const spy = vi.spyOn(t.kiln.artifacts, 'putFile').mockRejectedValueOnce(new Error('disk full'));
+    try {
+      await expect(run('p.yaml', spec('block'), { force: true })).rejects.toMatchObject({ code: 'INTERNAL' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await t.kiln.datasets.versions('transactions')).length).toBe(before);
+    expect(readdirSync(join(t.dir, '.kiln', 'tmp'))).toEqual([]);
+    const [last] = await t.kiln.pipelineRuns.list({ pipeline: 'transactions', limit: 1 });
+    expect(last?.status).toBe('FAILED');
   });
 
   it('refuses files outside data.roots when given allowed roots (runs through the API)', async () => {
