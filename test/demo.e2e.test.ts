@@ -24,6 +24,18 @@ describe('kiln demo (npm start)', () => {
       { cwd },
     );
     expect(versions.items.map((v) => [v.version, v.status, v.aliases])).toEqual([[1, 'READY', ['champion']]]);
+    expect(first.stderr).toContain('dataset fraud_transactions@1');
+    expect(second.stderr).toContain('dataset fraud_transactions@1');
+    const data = await runKilnJson<{ versions: { ref: string; validation: { success: boolean } }[] }>(
+      ['--workspace', '.kiln-demo', 'data', 'versions', 'fraud_transactions'],
+      { cwd },
+    );
+    expect(data.versions.map((v) => [v.ref, v.validation.success])).toEqual([['fraud_transactions@1', true]]);
+    const model = await runKilnJson<{ lineage: { datasets: string[] } }>(
+      ['--workspace', '.kiln-demo', 'models', 'show', 'fraud@1'],
+      { cwd },
+    );
+    expect(model.lineage.datasets).toEqual(['fraud_transactions@1']);
   });
 
   it('serves on the requested port and prints what to try next', async () => {

@@ -33,7 +33,9 @@ export const demoCommand: CommandGroup = (program, ctx) => {
         ctx.io.stderr(`created demo workspace ${dir}\n`);
       }
       ctx.setOptions({ workspace: dir, json: ctx.json });
-      const version = await ensureExampleModel(ctx);
+      const dataset = await ensureExampleDataset(ctx);
+      ctx.io.stderr(`dataset ${dataset} (examples/fraud/pipeline.yaml, validated by examples/fraud/suite.yaml)\n`);
+      const version = await ensureExampleModel(ctx, dataset);
       await ensureExampleDeployment(ctx);
       if (!o.serve) {
         ctx.print(
@@ -54,7 +56,17 @@ export const demoCommand: CommandGroup = (program, ctx) => {
 };
 
 /** Registers the bundled model unless a version with the same bytes is already there. */
-export async function ensureExampleModel(ctx: CliContext): Promise<ModelVersion> {
+/** Runs the example's pipeline (the version is reused when the sample and spec are unchanged). */
+export async function ensureExampleDataset(ctx: CliContext): Promise<string> {
+  const kiln = await ctx.openLocal();
+  const r = await kiln.pipelines.run(await ctx.localActor(), {
+    specPath: join(EXAMPLE_DIR, 'pipeline.yaml'),
+    env: {},
+  });
+  return r.dataset?.ref ?? 'none';
+}
+
+export async function ensureExampleModel(ctx: CliContext, dataset?: string): Promise<ModelVersion> {
   const modelPath = join(EXAMPLE_DIR, 'model.onnx');
   const bytes = readFileSync(modelPath);
   const digest = createHash('sha256').update(bytes).digest('hex');
@@ -87,6 +99,7 @@ export async function ensureExampleModel(ctx: CliContext): Promise<ModelVersion>
       tags: { team: 'risk', example: 'true' },
       metrics,
       features,
+      ...(dataset ? { lineage: { datasets: [dataset] } } : {}),
     },
   });
   await setChampion(ctx, version.version);
@@ -140,10 +153,14 @@ function nextSteps(url: string, dir: string, cwd: string, v: ModelVersion): stri
   return `
 Kiln is running on ${url}  (Ctrl-C stops it)
   workspace: ${dir}
+  data:      ${v.lineage?.datasets?.[0] ?? 'fraud_transactions'} (pipeline examples/fraud/pipeline.yaml, suite examples/fraud/suite.yaml)
   model:     fraud@${v.version} (alias champion), deployed as "fraud" with dynamic batching, ${v.signature?.inputs.map((i) => `${i.name} ${i.datatype}[${i.shape.join(',')}]`).join(', ')}
 
 Try next, in another terminal:
   export KILN_HOME=${rel}
+  npx kiln data show fraud_transactions
+  npx kiln data profile fraud_transactions --html profile.html
+  npx kiln pipeline runs
   npx kiln models list
   npx kiln models show fraud@champion
   npx kiln models card fraud ${v.version}
