@@ -416,7 +416,7 @@ describe('bodies over the limit', () => {
 
   it('with Content-Length → 413 PAYLOAD_TOO_LARGE', async () => {
     const res = await post(SIMPLE, oversized, { 'content-type': 'application/json' });
-    expectV2Error(res, 413, 'PAYLOAD_TOO_LARGE');
+    expectV2Error(res, 413, 'PAYLOAD_TOO_LARGE', [String(BODY_LIMIT), 'server.body_limit_bytes']);
     await stillWorks();
   });
 
@@ -427,7 +427,7 @@ describe('bodies over the limit', () => {
       body: oversized,
       chunkBytes: 4096,
     });
-    expectV2Error(res, 413, 'PAYLOAD_TOO_LARGE');
+    expectV2Error(res, 413, 'PAYLOAD_TOO_LARGE', [String(BODY_LIMIT)]);
     await stillWorks();
   });
 

@@ -101,4 +101,13 @@ describe('checkAgainstSignature', () => {
     );
     expect(e.details.reason).toBe('unknown_output');
   });
+
+  it('refuses a BYTES element carrying NUL, which ONNX Runtime would silently cut', () => {
+    const strSig: ModelSignature = { inputs: [spec('TEXT', 'BYTES', [-1])], outputs: [spec('OUT', 'FP32', [-1])] };
+    const text = (data: string[]): Tensor => ({ name: 'TEXT', datatype: 'BYTES', shape: [data.length], data });
+    expect(checkAgainstSignature(request([text(['ok', 'fine'])]), strSig)).toHaveLength(1);
+    const e = kilnErrorOf(() => checkAgainstSignature(request([text(['ok', 'a\u0000b'])]), strSig));
+    expect(e.code).toBe('INVALID_ARGUMENT');
+    expect(e.message).toContain('BYTES element 1 contains U+0000');
+  });
 });

@@ -70,6 +70,7 @@ export interface BuiltHttpApp {
 
 export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltHttpApp> {
   const { services } = options;
+  const bodyLimit = services.config.server.body_limit_bytes;
   const app = Fastify({
     loggerInstance: options.logger === false ? undefined : options.logger,
     logger: options.logger === false ? false : undefined,
@@ -81,12 +82,12 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
         options.logger === undefined ||
         !['debug', 'trace'].includes(options.logger.level),
     }),
-    bodyLimit: services.config.server.body_limit_bytes,
+    bodyLimit,
     // Names may be 128 characters; longer segments must reach the handlers to be refused as
     // INVALID_NAME, not by the router with a body outside the error catalogue.
     routerOptions: { maxParamLength: 1024 },
     frameworkErrors: (error, request, reply) => {
-      sendError(error, request, reply);
+      sendError(error, request, reply, bodyLimit);
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -127,7 +128,9 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
     request.actor = actor;
   });
 
-  app.setErrorHandler((error: FastifyError | KilnError, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error: FastifyError | KilnError, request, reply) =>
+    sendError(error, request, reply, bodyLimit),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendError(new KilnError('NOT_FOUND', `no route for ${request.method} ${request.url}`), request, reply),
   );
@@ -171,8 +174,9 @@ function sendError(
   error: FastifyError | KilnError,
   request: FastifyRequest,
   reply: FastifyReply,
+  bodyLimit?: number,
 ): FastifyReply {
-  const kiln = toHttpKilnError(error);
+  const kiln = toHttpKilnError(error, bodyLimit);
   const status = httpStatusOf(kiln.code);
   if (status >= 500 && status !== 503) request.log.error({ err: error, code: kiln.code }, 'request failed');
   const retryAfter = kiln.details.retryAfterSeconds;
@@ -189,7 +193,7 @@ function sendError(
 }
 
 /** Maps Fastify's own errors (validation, body size, bad JSON) onto the catalogue. */
-export function toHttpKilnError(error: FastifyError | KilnError | Error): KilnError {
+export function toHttpKilnError(error: FastifyError | KilnError | Error, bodyLimit?: number): KilnError {
   if (isKilnError(error)) return error;
   const fe = error as FastifyError;
   if (fe.validation) {
@@ -207,7 +211,13 @@ export function toHttpKilnError(error: FastifyError | KilnError | Error): KilnEr
     case 'FST_ERR_BAD_URL':
       return new KilnError('INVALID_ARGUMENT', fe.message);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new KilnError('PAYLOAD_TOO_LARGE', fe.message);
+      return new KilnError(
+        'PAYLOAD_TOO_LARGE',
+        bodyLimit === undefined
+          ? fe.message
+          : `the request body is over the limit of ${bodyLimit} bytes (server.body_limit_bytes)`,
+        bodyLimit === undefined ? {} : { limitBytes: bodyLimit },
+      );
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new KilnError('INVALID_JSON', `the body is not valid JSON: ${fe.message}`);
