@@ -13,16 +13,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
-  LogController,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
   type RawServerDefault,
 } from 'fastify';
 import { httpStatusOf, isKilnError, KilnError } from '../../core/errors.js';
 import type { Actor, Role } from '../../govern/auth/roles.js';
 import { roleAtLeast } from '../../govern/auth/roles.js';
 import type { KilnServices } from '../services.js';
+import { kilnClientErrorHandler } from './client-error.js';
 
 export type KilnHttpApp = FastifyInstance<
   RawServerDefault,
@@ -83,6 +84,7 @@ export async function buildHttpApp(options: BuildHttpAppOptions): Promise<BuiltH
         !['debug', 'trace'].includes(options.logger.level),
     }),
     bodyLimit,
+    clientErrorHandler: kilnClientErrorHandler,
     // Names may be 128 characters; longer segments must reach the handlers to be refused as
     // INVALID_NAME, not by the router with a body outside the error catalogue.
     routerOptions: { maxParamLength: 1024 },
