@@ -12,10 +12,12 @@ import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { Actor } from '../govern/auth/roles.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import type { ModelVersion } from '../registry/registry-types.js';
+import { isLoggedColumn, knownColumns } from '../monitor/inference-log/log-columns.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import { bumpRevision } from '../store/revisions.js';
 import type { DeploymentsTable } from '../store/schema.js';
 import {
+  DEFAULT_SETTINGS,
   type DeploymentSettings,
   type DeploymentSettingsInput,
   resolveSettings,
@@ -194,7 +196,11 @@ export class DeploymentService {
       .reduce((a, r) => a + r.revision, 0);
   }
 
-  /** A model whose first dimension is fixed cannot batch: max_batch_size > 1 on it is refused. */
+  /**
+   * A model whose first dimension is fixed cannot batch: max_batch_size > 1 on it is refused. The
+   * PII columns, subject key and score output must name columns the version's inference log has
+   * (a misspelt PII column would otherwise leave the real one unprotected).
+   */
   async #checkFits(modelRef: string, settings: DeploymentSettings): Promise<void> {
     const version = await this.#registry.resolve(modelRef);
     if (version.status !== 'READY' || !version.signature) {
@@ -218,6 +224,29 @@ export class DeploymentService {
         );
       }
     }
+    const sig = version.signature;
+    const schema = version.featureSchema;
+    const named: [string, string | null][] = [
+      ...settings.pii.map((p, i): [string, string] => [`pii[${i}]`, p]),
+      ['subject_key', settings.subjectKey],
+    ];
+    for (const [field, name] of named) {
+      if (name !== null && !isLoggedColumn(name, sig, schema)) {
+        throw invalid(
+          field,
+          `a column of ${version.model}@${version.version}'s inference log (${knownColumns(sig, schema).join(', ')})`,
+          name,
+        );
+      }
+    }
+    const outputs = { inputs: [], outputs: sig.outputs };
+    if (settings.scoreOutput !== null && !isLoggedColumn(settings.scoreOutput, outputs, null)) {
+      throw invalid(
+        'score_output',
+        `an output column of ${version.model}@${version.version} (${knownColumns(outputs, null).join(', ')})`,
+        settings.scoreOutput,
+      );
+    }
   }
 }
 
@@ -238,7 +267,8 @@ function toDeployment(row: DeploymentsTable): Deployment {
   return {
     name: row.name,
     model: row.model_ref,
-    settings: JSON.parse(row.settings_json) as DeploymentSettings,
+    // Rows written before a setting existed get its default.
+    settings: { ...DEFAULT_SETTINGS, ...(JSON.parse(row.settings_json) as Partial<DeploymentSettings>) },
     public: row.public === 1,
     createdBy: row.created_by,
     createdAt: row.created_at,

@@ -3,10 +3,15 @@
  * The data plane's composition: metrics, the model manager (which loads every deployment and
  * follows changes), the protocol-neutral data plane, the inference sink, and the HTTP route modules
  * that expose them. `kiln serve` builds one; tests build one on a test workspace.
+ *
+ * The default sink is the inference log (`monitor/inference-log/`): it learns each deployment's
+ * log settings and feature schema through the model loader, and its retention job is registered
+ * on the job queue here and scheduled hourly by `start()`.
  */
+import { createInferenceLog, type InferenceLogOptions } from '../monitor/inference-log/open-inference-log.js';
+import { registerRetentionJob, scheduleRetention } from '../monitor/inference-log/retention.js';
 import { DataPlane } from '../serve/data-plane.js';
-import type { InferenceSink } from '../serve/inference-sink.js';
-import { nullInferenceSink } from '../serve/inference-sink.js';
+import { type InferenceSink, nullInferenceSink } from '../serve/inference-sink.js';
 import { ModelManager } from '../serve/model-manager.js';
 import type { ModelRuntime } from '../serve/model-runtime.js';
 import { OnnxModelRuntime } from '../serve/onnx/onnx-runtime.js';
@@ -33,7 +38,10 @@ export interface Serving {
 
 export interface ServingOptions {
   readonly runtime?: ModelRuntime;
+  /** Replaces the inference log (which is the default sink). */
   readonly sink?: InferenceSink;
+  /** Buffer and flush settings of the inference log. */
+  readonly inferenceLog?: InferenceLogOptions;
   readonly pollMs?: number;
   readonly defaultMetrics?: boolean;
 }
@@ -41,11 +49,14 @@ export interface ServingOptions {
 export function createServing(services: KilnServices, options: ServingOptions = {}): Serving {
   const metrics = new ServingMetrics({ defaultMetrics: options.defaultMetrics ?? true });
   const runtime = options.runtime ?? new OnnxModelRuntime();
-  const sink = options.sink ?? nullInferenceSink;
+  const log = options.sink ? null : createInferenceLog(services, metrics.registry, options.inferenceLog);
+  const sink = log?.sink ?? options.sink ?? nullInferenceSink;
+  const load = createServedModelLoader({ runtime, metrics });
+  registerRetentionJob(services.jobs, services);
   const manager = new ModelManager({
     deployments: services.deployments,
     registry: services.registry,
-    load: createServedModelLoader({ runtime, metrics }),
+    load: log ? log.tracker.wrap(load) : load,
     standIn: standInModel,
     logger: services.logger,
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
@@ -57,7 +68,10 @@ export function createServing(services: KilnServices, options: ServingOptions = 
     manager,
     dataPlane,
     routes: [inferenceRoutes(dataPlane), metricsRoutes(metrics)],
-    start: () => manager.start(),
+    async start() {
+      await scheduleRetention(services.jobs);
+      await manager.start();
+    },
     stopAccepting: () => dataPlane.stopAccepting(),
     close() {
       closed ??= (async () => {

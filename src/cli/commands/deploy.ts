@@ -22,6 +22,33 @@ function autoOrInt(flag: string) {
   return (v: string) => (v === 'auto' ? 'auto' : intOpt(flag)(v));
 }
 
+/** A comma-separated list; an empty value is the empty list (to clear it). */
+function listOpt(v: string): string[] {
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+}
+
+function choiceOpt(flag: string, choices: readonly string[]) {
+  return (v: string) => {
+    if (!choices.includes(v)) throw invalid(flag, `one of ${choices.join(', ')}`, v);
+    return v;
+  };
+}
+
+/** An empty value clears the setting (null). */
+function nullableOpt(v: string): string | null {
+  return v === '' ? null : v;
+}
+
+function thresholdOpt(v: string): number | null {
+  if (v === '') return null;
+  const n = Number(v);
+  if (!Number.isFinite(n) || v.trim() === '') throw invalid('--threshold', 'a number', v);
+  return n;
+}
+
 function withSettings(cmd: Command): Command {
   return cmd
     .option(
@@ -50,11 +77,23 @@ function withSettings(cmd: Command): Command {
       'inference worker threads (0: inline; auto: by measurement)',
       autoOrInt('--workers'),
     )
+    .option('--intra-op-threads <n|auto>', 'ONNX Runtime threads per worker', autoOrInt('--intra-op-threads'))
+    .option('--log-inputs', "write answered requests' inputs and outputs to the inference log")
+    .option('--no-log-inputs', 'stop writing to the inference log')
+    .option('--pii <columns>', 'logged columns holding personal data, comma-separated ("" for none)', listOpt)
     .option(
-      '--intra-op-threads <n|auto>',
-      'ONNX Runtime threads per worker',
-      autoOrInt('--intra-op-threads'),
-    );
+      '--pii-mode <mode>',
+      'what happens to PII columns before anything is written: hash (salted SHA-256) or drop',
+      choiceOpt('--pii-mode', ['hash', 'drop']),
+    )
+    .option(
+      '--subject-key <column>',
+      'logged column identifying the data subject, for erasure ("" to clear)',
+      nullableOpt,
+    )
+    .option('--retention <duration>', 'how long the inference log is kept: 30d, 12h, 90m, … or 0 (forever)')
+    .option('--score-output <column>', 'output column holding the score ("" to clear)', nullableOpt)
+    .option('--threshold <x>', 'decision threshold on the score output ("" to clear)', thresholdOpt);
 }
 
 function settingsBody(o: Record<string, unknown>) {
@@ -68,6 +107,13 @@ function settingsBody(o: Record<string, unknown>) {
     timeout_microseconds: o.timeoutUs,
     workers: o.workers,
     intra_op_threads: o.intraOpThreads,
+    log_inputs: o.logInputs,
+    pii: o.pii,
+    pii_mode: o.piiMode,
+    subject_key: o.subjectKey,
+    retention: o.retention,
+    score_output: o.scoreOutput,
+    threshold: o.threshold,
   };
 }
 
@@ -83,6 +129,12 @@ function show(d: WireDeployment): string {
     ['timeout', d.settings.timeout_microseconds ? `${d.settings.timeout_microseconds} µs` : 'none'],
     ['workers', d.settings.workers],
     ['intra-op threads', d.settings.intra_op_threads],
+    ['log inputs', d.settings.log_inputs],
+    ['pii', d.settings.pii.length > 0 ? `${d.settings.pii.join(', ')} (${d.settings.pii_mode})` : 'none'],
+    ['subject key', d.settings.subject_key ?? 'none'],
+    ['retention', d.settings.retention === '0' ? 'forever' : d.settings.retention],
+    ['score output', d.settings.score_output ?? 'none'],
+    ['threshold', d.settings.threshold ?? 'none'],
     ['updated', d.updated_at],
   ]);
 }

@@ -15,11 +15,19 @@ export const serveCommand: CommandGroup = (program, ctx) => {
     .command('serve')
     .description('Run the Kiln server (API on --port, job workers) until SIGTERM/SIGINT')
     .option('--port <port>', 'HTTP port (default 8080, or server.port / KILN_PORT)', portOption)
-    .option('--grpc-port <port>', 'gRPC port (default 8081, or server.grpc_port / KILN_GRPC_PORT)', portOption)
+    .option(
+      '--grpc-port <port>',
+      'gRPC port (default 8081, or server.grpc_port / KILN_GRPC_PORT)',
+      portOption,
+    )
     .option('--host <host>', 'address to bind (default 127.0.0.1)')
     .action(async (o) => {
       const { startServer, stopOnSignals } = await import('../../server/start-server.js');
-      const kiln = await ctx.openLocal({ 'server.port': o.port, 'server.grpc_port': o.grpcPort, 'server.host': o.host });
+      const kiln = await ctx.openLocal({
+        'server.port': o.port,
+        'server.grpc_port': o.grpcPort,
+        'server.host': o.host,
+      });
       const server = await startServer(kiln);
       // Signals are handled before the server says it is up: a SIGTERM sent on seeing that line drains.
       const stopped = new Promise<void>((resolveStopped) => stopOnSignals(server, resolveStopped));

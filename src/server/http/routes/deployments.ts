@@ -1,7 +1,8 @@
 /**
  * @module server/http/routes/deployments
  * Deployments (control plane): create, list, show, update, delete. Reading needs `viewer`;
- * changing needs `deployer`.
+ * changing needs `deployer`. Settings use snake_case on the wire (Triton's names for batching);
+ * `subject_key`, `score_output` and `threshold` take null to clear them.
  */
 import { Type } from 'typebox';
 import type { Deployment } from '../../../deploy/deployment-service.js';
@@ -18,6 +19,14 @@ const SettingsFields = {
   intra_op_threads: Type.Optional(
     Type.Union([Type.Integer({ minimum: 1, maximum: 64 }), Type.Literal('auto')]),
   ),
+  log_inputs: Type.Optional(Type.Boolean()),
+  pii: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+  pii_mode: Type.Optional(Type.Union([Type.Literal('drop'), Type.Literal('hash')])),
+  // Null first: with type coercion on, a null tried against String first would become "".
+  subject_key: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+  retention: Type.Optional(Type.String()),
+  score_output: Type.Optional(Type.Union([Type.Null(), Type.String()])),
+  threshold: Type.Optional(Type.Union([Type.Null(), Type.Number()])),
   public: Type.Optional(Type.Boolean()),
 };
 
@@ -33,6 +42,13 @@ export const DeploymentSchema = Type.Object({
     timeout_microseconds: Type.Integer(),
     workers: Type.Union([Type.Integer(), Type.String()]),
     intra_op_threads: Type.Union([Type.Integer(), Type.String()]),
+    log_inputs: Type.Boolean(),
+    pii: Type.Array(Type.String()),
+    pii_mode: Type.String(),
+    subject_key: Type.Union([Type.String(), Type.Null()]),
+    retention: Type.String(),
+    score_output: Type.Union([Type.String(), Type.Null()]),
+    threshold: Type.Union([Type.Number(), Type.Null()]),
   }),
   created_by: Type.String(),
   created_at: Type.String(),
@@ -53,6 +69,13 @@ export function deploymentToWire(d: Deployment) {
       timeout_microseconds: d.settings.timeoutMicros,
       workers: d.settings.workers,
       intra_op_threads: d.settings.intraOpThreads,
+      log_inputs: d.settings.logInputs,
+      pii: d.settings.pii,
+      pii_mode: d.settings.piiMode,
+      subject_key: d.settings.subjectKey,
+      retention: d.settings.retention,
+      score_output: d.settings.scoreOutput,
+      threshold: d.settings.threshold,
     },
     created_by: d.createdBy,
     created_at: d.createdAt,
@@ -68,6 +91,13 @@ interface SettingsBody {
   timeout_microseconds?: number;
   workers?: number | 'auto';
   intra_op_threads?: number | 'auto';
+  log_inputs?: boolean;
+  pii?: string[];
+  pii_mode?: 'drop' | 'hash';
+  subject_key?: string | null;
+  retention?: string;
+  score_output?: string | null;
+  threshold?: number | null;
   public?: boolean;
 }
 
@@ -80,6 +110,13 @@ function settingsFromWire(b: SettingsBody) {
     timeoutMicros: b.timeout_microseconds,
     workers: b.workers,
     intraOpThreads: b.intra_op_threads,
+    logInputs: b.log_inputs,
+    pii: b.pii,
+    piiMode: b.pii_mode,
+    subjectKey: b.subject_key,
+    retention: b.retention,
+    scoreOutput: b.score_output,
+    threshold: b.threshold,
     public: b.public,
   };
 }
