@@ -12,7 +12,9 @@ export type RegistryEventType =
   | 'model_version.created'
   | 'model_version.deleted'
   | 'alias.moved'
-  | 'alias.deleted';
+  | 'alias.deleted'
+  /** Raised by a drift monitor's alert rule; `model` is the monitored deployment's model. */
+  | 'monitor.alert';
 
 export interface RegistryEvent {
   readonly type: RegistryEventType;

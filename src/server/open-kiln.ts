@@ -19,6 +19,8 @@ import { LineageEmitter } from '../ingest/lineage/lineage-emitter.js';
 import { RunEventBuilder } from '../ingest/lineage/openlineage-event.js';
 import { PipelineRunner, workspaceNameOf } from '../ingest/pipeline-runner.js';
 import { DataChecks } from '../ingest/data-checks.js';
+import { FeedbackService } from '../monitor/feedback/feedback-service.js';
+import { MonitorService } from '../monitor/monitors/monitor-service.js';
 import { DeploymentService } from '../deploy/deployment-service.js';
 import { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import { SqlAuditLog } from '../govern/audit/sql-audit-log.js';
@@ -106,6 +108,28 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       logger,
     );
     const dataChecks = new DataChecks(datasets);
+    const feedback = new FeedbackService({
+      workspaceDir,
+      deployments,
+      audit,
+      clock,
+      dialect: store.dialect,
+      ...(config.data.duckdb_memory_limit ? { duckdbMemoryLimit: config.data.duckdb_memory_limit } : {}),
+    });
+    const monitors = new MonitorService({
+      store,
+      audit,
+      clock,
+      jobs,
+      deployments,
+      registry,
+      datasets,
+      events: webhooks,
+      logger,
+      workspaceDir,
+      ...(config.data.duckdb_memory_limit ? { memoryLimit: config.data.duckdb_memory_limit } : {}),
+    });
+    monitors.register(jobs);
     const pipelines = new PipelineRunner({
       datasets,
       runs: pipelineRuns,
@@ -137,6 +161,8 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       pipelineRuns,
       pipelines,
       dataChecks,
+      monitors,
+      feedback,
       async close() {
         if (closed) return;
         closed = true;

@@ -11,6 +11,8 @@ import type { DatasetService } from '../ingest/datasets/dataset-service.js';
 import type { PipelineRunService } from '../ingest/runs/pipeline-run-service.js';
 import type { PipelineRunner } from '../ingest/pipeline-runner.js';
 import type { DataChecks } from '../ingest/data-checks.js';
+import type { FeedbackService } from '../monitor/feedback/feedback-service.js';
+import type { MonitorService } from '../monitor/monitors/monitor-service.js';
 import type { AuditLog } from '../govern/audit/audit-log.js';
 import type { CheckpointSigner } from '../govern/audit/checkpoint-signer.js';
 import type { TokenService } from '../govern/auth/token-service.js';
@@ -45,4 +47,7 @@ export interface KilnServices {
   readonly pipelineRuns: PipelineRunService;
   readonly pipelines: PipelineRunner;
   readonly dataChecks: DataChecks;
+  /** Ground-truth labels and model performance (docs/feedback.md). */
+  readonly feedback: FeedbackService;
+  readonly monitors: MonitorService;
 }

@@ -53,6 +53,7 @@ export function createServing(services: KilnServices, options: ServingOptions = 
   const sink = log?.sink ?? options.sink ?? nullInferenceSink;
   const load = createServedModelLoader({ runtime, metrics });
   registerRetentionJob(services.jobs, services);
+  services.monitors.attachMetrics(metrics.registry);
   const manager = new ModelManager({
     deployments: services.deployments,
     registry: services.registry,

@@ -182,7 +182,48 @@ export interface PipelineRunsTable {
   created_by: string;
 }
 
+export interface MonitorsTable {
+  name: string;
+  deployment: string;
+  config_json: string;
+  /** Reference-chunk statistics for sigma alert rules (computed once per reference). */
+  baseline_json: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MonitorMetricsTable {
+  id: string;
+  monitor: string;
+  /** The reference dataset version the window was compared with. */
+  dataset: string;
+  window_start: string;
+  window_end: string;
+  /** `dataset` or a column name. */
+  entity: string;
+  name: string;
+  value: number | null;
+  tags_json: string;
+  created_at: string;
+}
+
+export interface MonitorRunsTable {
+  id: string;
+  monitor: string;
+  window_start: string;
+  window_end: string;
+  /** OK, DRIFT, EMPTY_WINDOW or FAILED. */
+  status: string;
+  report_json: string | null;
+  alerts_json: string;
+  created_at: string;
+}
+
 export interface Database {
+  monitors: MonitorsTable;
+  monitor_metrics: MonitorMetricsTable;
+  monitor_runs: MonitorRunsTable;
   datasets: DatasetsTable;
   dataset_versions: DatasetVersionsTable;
   pipeline_runs: PipelineRunsTable;

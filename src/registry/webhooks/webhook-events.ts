@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'model_version.deleted',
   'alias.moved',
   'alias.deleted',
+  'monitor.alert',
 ] as const satisfies readonly RegistryEventType[];
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

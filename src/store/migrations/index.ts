@@ -9,9 +9,10 @@ import { foundation } from './001-foundation.js';
 import { searchIndexes } from './002-search-indexes.js';
 import { deployments } from './003-deployments.js';
 import { datasets } from './004-datasets.js';
+import { monitors } from './005-monitors.js';
 import type { KilnMigration } from './migration.js';
 
-export const MIGRATIONS: readonly KilnMigration[] = [foundation, searchIndexes, deployments, datasets];
+export const MIGRATIONS: readonly KilnMigration[] = [foundation, searchIndexes, deployments, datasets, monitors];
 
 function makeMigrator(db: Kysely<unknown>, dialect: Dialect): Migrator {
   const provider: MigrationProvider = {
