@@ -158,6 +158,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       "DuckDB `memory_limit` for pipelines, validation and profiling, e.g. `4GB`. Empty: DuckDB's default (80 % of RAM).",
   },
   {
+    path: 'drift.exact_max_rows',
+    env: 'KILN_DRIFT_EXACT_MAX_ROWS',
+    type: 'integer',
+    default: 5_000_000,
+    min: 1,
+    description:
+      'Monitors compute drift exactly (every value in memory) up to this many rows per side; above it they switch to the bounded-memory sketches (error bounds in docs/drift.md).',
+  },
+  {
     path: 'metrics.public',
     env: 'KILN_METRICS_PUBLIC',
     type: 'boolean',

@@ -27,6 +27,7 @@ export interface KilnConfig {
   readonly network: { readonly allow: readonly string[] };
   readonly data: { readonly roots: readonly string[]; readonly duckdb_memory_limit: string };
   readonly lineage: { readonly file: string; readonly url: string };
+  readonly drift: { readonly exact_max_rows: number };
   readonly metrics: { readonly public: boolean };
   readonly log: { readonly level: string };
 }

@@ -127,6 +127,7 @@ export async function openKiln(options: OpenKilnOptions): Promise<Kiln> {
       events: webhooks,
       logger,
       workspaceDir,
+      exactMaxRows: config.drift.exact_max_rows,
       ...(config.data.duckdb_memory_limit ? { memoryLimit: config.data.duckdb_memory_limit } : {}),
     });
     monitors.register(jobs);

@@ -76,7 +76,10 @@ describe('MonitorService', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestKiln({ env: { KILN_NETWORK_ALLOW: 'http://127.0.0.1:*' } });
+    t = await createTestKiln({
+      // Exact up to 250 rows a side: the calm run (120 vs 200) is exact, the drifted one (320) uses sketches.
+      env: { KILN_NETWORK_ALLOW: 'http://127.0.0.1:*', KILN_DRIFT_EXACT_MAX_ROWS: '250' },
+    });
     const run = await t.kiln.pipelines.run(SYSTEM_ACTOR, { specPath: join(FRAUD_DIR, 'pipeline.yaml') });
     const features = JSON.parse(readFileSync(join(FRAUD_DIR, 'features.json'), 'utf8'));
     await registerModelVersion(
@@ -149,6 +152,7 @@ describe('MonitorService', () => {
     expect(calm.rows).toBe(120);
     expect(calm.report?.columns.map((c) => c.column)).toContain('amount');
     expect(calm.status).toBe('OK');
+    expect(calm.report?.mode).toBe('exact');
     expect(calm.alerts.filter((a) => a.rule.startsWith('drift_share'))).toEqual([]);
 
     const shifted = rows.slice(0, 200).map((r) => r.map((v, i) => (i < 8 ? v * 5 + 50 : v)));
@@ -157,6 +161,7 @@ describe('MonitorService', () => {
     doneAt = Date.now();
     const drift = await t.kiln.monitors.run(alice, 'fraud-drift');
     expect(drift.status).toBe('DRIFT');
+    expect(drift.report?.mode).toBe('sketch');
     expect(drift.report?.dataset_drift).toBe(true);
     expect(drift.alerts.map((a) => a.rule)).toContain('drift_share>0.5');
     expect(drift.alerts.some((a) => a.rule === 'sigma:amount:3' && a.entity === 'amount')).toBe(true);

@@ -89,6 +89,8 @@ export interface MonitorDeps {
   readonly logger: WarnLogger;
   readonly workspaceDir: string;
   readonly memoryLimit?: string;
+  /** Above this many rows on a side, drift is computed with bounded-memory sketches. */
+  readonly exactMaxRows?: number;
   /** Extra actions by name (retraining and rollback will register here). */
   readonly actions?: readonly AlertAction[];
 }
@@ -243,7 +245,8 @@ export class MonitorService {
       } else {
         const ref = await this.#referenceRelation(monitor, start);
         reference = ref.label;
-        if (!ref.relation || (await countRows(duck, ref.relation)) === 0) {
+        const refRows = ref.relation ? await countRows(duck, ref.relation) : 0;
+        if (!ref.relation || refRows === 0) {
           // A log-window reference with nothing logged in it: nothing to compare with yet.
           status = 'EMPTY_WINDOW';
         } else {
@@ -254,7 +257,13 @@ export class MonitorService {
               relation: current.relation!,
               label: `${monitor.deployment} [${start.toISOString()}, ${end.toISOString()})`,
             },
-            { columns, tests: config.tests, thresholds: config.thresholds, driftShare: config.driftShare },
+            {
+              columns,
+              tests: config.tests,
+              thresholds: config.thresholds,
+              driftShare: config.driftShare,
+              mode: Math.max(rows, refRows) > (this.#deps.exactMaxRows ?? 5_000_000) ? 'sketch' : 'exact',
+            },
             { engine: duck, datasets: this.#deps.datasets },
           );
           const baseline = config.alerts.some((r) => r.kind === 'sigma')
