@@ -10,10 +10,13 @@ import type { CommandGroup } from './commands/command-helpers.js';
 import { configCommands } from './commands/config.js';
 import { dataCommands } from './commands/data.js';
 import { demoCommand } from './commands/demo.js';
+import { driftCommands } from './commands/drift.js';
+import { feedbackCommands } from './commands/feedback.js';
 import { deployCommands } from './commands/deploy.js';
 import { initCommand } from './commands/init.js';
 import { jobsCommands } from './commands/jobs.js';
 import { modelsCommands } from './commands/models.js';
+import { monitorCommands } from './commands/monitor.js';
 import { pipelineCommands } from './commands/pipeline.js';
 import { serveCommand } from './commands/serve.js';
 import { tokensCommands } from './commands/tokens.js';
@@ -23,6 +26,9 @@ const GROUPS: readonly CommandGroup[] = [
   initCommand,
   pipelineCommands,
   dataCommands,
+  driftCommands,
+  monitorCommands,
+  feedbackCommands,
   modelsCommands,
   deployCommands,
   auditCommands,
