@@ -132,7 +132,11 @@ export const columnMapExpectations: readonly ExpectationDefinition[] = [
     compile: (kw, ctx) => {
       const c = ctx.column(kw.column as string);
       const occurrences = ctx.window(() => `count(*) OVER (PARTITION BY ${c.sql})`);
-      return rowwise(c, `${occurrences} = 1`);
+      const compiled = rowwise(c, `${occurrences} = 1`);
+      return {
+        ...compiled,
+        unexpectedCountSql: `(SELECT coalesce(sum(__kiln_n), 0) FROM (SELECT count(*) AS __kiln_n FROM ${ctx.relation} WHERE ${compiled.domain} GROUP BY ${c.sql} HAVING count(*) > 1))`,
+      };
     },
   },
   {

@@ -108,13 +108,19 @@ export const multiColumnExpectations: readonly ExpectationDefinition[] = [
     description:
       'The combination of the columns is unique across rows; every row of a repeated one is unexpected.',
     kwargs: { column_list: COLUMN_LIST, ignore_row_if: MULTI_IGNORE },
-    compile: (kw, ctx) =>
-      multi(kw, ctx, (columns) => {
+    compile: (kw, ctx) => {
+      const compiled = multi(kw, ctx, (columns) => {
         const occurrences = ctx.window(
           () => `count(*) OVER (PARTITION BY ${columns.map((c) => c.sql).join(', ')})`,
         );
         return `${occurrences} = 1`;
-      }),
+      });
+      const keys = compiled.columns.map((c) => c.sql).join(', ');
+      return {
+        ...compiled,
+        unexpectedCountSql: `(SELECT coalesce(sum(__kiln_n), 0) FROM (SELECT count(*) AS __kiln_n FROM ${ctx.relation} WHERE ${compiled.domain} GROUP BY ${keys} HAVING count(*) > 1))`,
+      };
+    },
   },
   {
     type: 'expect_select_column_values_to_be_unique_within_record',

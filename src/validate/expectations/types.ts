@@ -63,6 +63,8 @@ export interface ColumnRef {
  * suite, so two expectations on `count(amount)` share one aggregate in the scan.
  */
 export interface CompileContext {
+  /** The relation, quoted (for expectations that count with a subquery of their own). */
+  readonly relation: string;
   readonly columns: readonly ColumnInfo[];
   /** Resolves a column; throws `COLUMN_NOT_FOUND` (with close names) when the relation lacks it. */
   column(name: string): ColumnRef;
@@ -99,6 +101,14 @@ export interface MapCompiled {
    * missing fields and takes `mostly` over all rows.
    */
   readonly reportsMissing: boolean;
+  /**
+   * A scalar SQL expression giving the unexpected count directly (an uncorrelated subquery). When
+   * set, the one scan uses it instead of counting `condition` row by row, and leaves this
+   * expectation's window columns out of the scan: uniqueness is far cheaper as `GROUP BY … HAVING`
+   * over the key columns than as a window carrying every column. The row-wise `condition` (with its
+   * windows) still serves the detail queries and quarantine.
+   */
+  readonly unexpectedCountSql?: string;
 }
 
 /** An aggregate expectation: `observed` and `success` are SQL over the aggregate row. */
