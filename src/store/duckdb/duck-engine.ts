@@ -17,7 +17,7 @@ export interface DuckEngineOptions {
   readonly tempDirectory?: string;
 }
 
-/** A value bound to a `$1`, `$2`… placeholder. */
+/** A value bound to a `$1`, `$2`… query parameter. */
 export type DuckParam = string | number | boolean | bigint | null;
 
 /** A row as plain JavaScript values (BIGINT as bigint, DATE/TIMESTAMP as DuckDB value objects). */
