@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { invalid, KilnError, toKilnError } from '../core/errors.js';
-import { type DuckEngine, quoteIdent } from '../store/duckdb/duck-engine.js';
+import type { DuckEngine } from '../store/duckdb/duck-engine.js';
 import { fetchUnexpected } from './expectations/details.js';
 import { compileSuite, type PlanEntry, resolveColumn, type ScanPlan, scanSql } from './expectations/plan.js';
 import { exceptionResult, jsonValue, mapResult, observedResult } from './expectations/results.js';
@@ -43,23 +43,6 @@ class CountingQueries {
     this.count++;
     return this.duck.query(sql);
   }
-  run(sql: string) {
-    this.count++;
-    return this.duck.run(sql);
-  }
-}
-
-/** True when `relation` is a view reading a CSV or JSON file and the plan scans it more than once. */
-async function needsMaterializing(duck: DuckEngine, relation: string, plan: ScanPlan): Promise<boolean> {
-  const extraScans = plan.entries.some(
-    (e) => e.compiled?.kind === 'map' && e.compiled.unexpectedCountSql !== undefined,
-  );
-  if (!extraScans) return false;
-  const r = await duck.query('SELECT sql FROM duckdb_views() WHERE view_name = $1 AND NOT internal', [
-    relation,
-  ]);
-  const sql = String(r.rows[0]?.sql ?? '').toLowerCase();
-  return /read_csv|read_json|read_ndjson|\.csv'|\.json'|\.tsv'/.test(sql);
 }
 
 /** Names the code of a DuckDB error met while evaluating one expectation. */
@@ -179,34 +162,13 @@ export async function validateRelation(
   const keyColumns = options.keyColumns ?? [];
   for (const key of keyColumns) resolveColumn(columns, key, relation);
 
-  const defaults = {
+  const plan = compileSuite(suite, relation, columns, {
     resultFormat: options.resultFormat ?? 'SUMMARY',
     partialLimit: options.partialLimit ?? 20,
     keyColumns,
-  } as const;
-  const plan = compileSuite(suite, relation, columns, defaults);
-  const db = new CountingQueries(duck);
-  // A view over a text file (CSV, JSON) is parsed again by every scan of it; when the compiled
-  // suite needs more than one scan (uniqueness subqueries), the text is parsed once into a
-  // temporary table and scanned from there. Detail queries still name the caller's relation.
-  const scanTable = (await needsMaterializing(duck, relation, plan))
-    ? `__kiln_validate_${process.pid}_${Date.now()}`
-    : null;
-  let row: Row;
-  let scanPlan = plan;
-  try {
-    if (scanTable) {
-      await db.run(`CREATE TEMP TABLE ${quoteIdent(scanTable)} AS SELECT * FROM ${quoteIdent(relation)}`);
-      scanPlan = compileSuite(suite, scanTable, columns, defaults);
-    }
-    row = await runScan(db, scanPlan, suite);
-  } finally {
-    if (scanTable) await duck.run(`DROP TABLE IF EXISTS ${quoteIdent(scanTable)}`).catch(() => undefined);
-  }
-  // Evaluation errors found by the scan belong to the caller's plan too.
-  scanPlan.entries.forEach((e, i) => {
-    if (e.error && plan.entries[i]) plan.entries[i]!.error = e.error;
   });
+  const db = new CountingQueries(duck);
+  const row = await runScan(db, plan, suite);
   const rowCount = Number(row.row_count ?? 0);
 
   const results: ExpectationResult[] = [];
