@@ -5,17 +5,16 @@
  * like the training data, then shifted data, which raises an alert, a webhook delivery, gauges
  * and a metric history.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '../../govern/auth/roles.js';
-import { registerModelVersion } from '../../registry/version-registration.js';
 import { createServing, type Serving } from '../../server/serving.js';
 import { createTestKiln, type TestKiln } from '../../server/test-support/test-kiln.js';
 import { DuckEngine } from '../../store/duckdb/duck-engine.js';
 import { readInferenceLog } from '../inference-log/inference-log-reader.js';
+import { deployFraudExample, FRAUD_DIR, fraudFeatureNames } from './test-support/fraud-deployment.js';
 
-const FRAUD_DIR = new URL('../../../examples/fraud/', import.meta.url).pathname;
 const alice = { name: 'alice', role: 'admin' as const };
 
 function sampleRows(): number[][] {
@@ -80,17 +79,7 @@ describe('MonitorService', () => {
       // Exact up to 250 rows a side: the calm run (120 vs 200) is exact, the drifted one (320) uses sketches.
       env: { KILN_NETWORK_ALLOW: 'http://127.0.0.1:*', KILN_DRIFT_EXACT_MAX_ROWS: '250' },
     });
-    const run = await t.kiln.pipelines.run(SYSTEM_ACTOR, { specPath: join(FRAUD_DIR, 'pipeline.yaml') });
-    const features = JSON.parse(readFileSync(join(FRAUD_DIR, 'features.json'), 'utf8'));
-    await registerModelVersion(
-      t.kiln.registry,
-      alice,
-      'fraud',
-      join(FRAUD_DIR, 'model.onnx'),
-      { features, lineage: { datasets: [run.dataset!.ref] } },
-      { maxModelBytes: 1 << 26, inspectTimeoutMs: 30_000 },
-    );
-    await t.kiln.deployments.create(alice, { name: 'fraud', model: 'fraud@1', logInputs: true });
+    await deployFraudExample(t, alice);
     await t.kiln.webhooks.create(alice, { url: 'http://127.0.0.1:9/hook', events: ['monitor.alert'] });
     serving = createServing(t.kiln, {
       pollMs: 20,
@@ -194,11 +183,7 @@ describe('MonitorService', () => {
     expect(run.error).toBeUndefined();
     expect(run.rows).toBe(200);
     expect(run.status).toBe('DRIFT');
-    const features = new Set(
-      (JSON.parse(readFileSync(join(FRAUD_DIR, 'features.json'), 'utf8')).columns as { name: string }[]).map(
-        (c) => c.name,
-      ),
-    );
+    const features = new Set(fraudFeatureNames());
     const outputs = run.report!.columns.filter((c) => !features.has(c.column));
     expect(outputs.length).toBeGreaterThan(0);
     const empty = await t.kiln.monitors.run(alice, 'fraud-prev', { now: new Date(doneAt + 3_600_000) });

@@ -31,8 +31,8 @@ import {
   type AlertAction,
   type AlertContext,
   LogAlertAction,
-  WebhookAlertAction,
   type WarnLogger,
+  WebhookAlertAction,
 } from './alert-action.js';
 import { type Alert, type Baseline, baselineOf, evaluateAlerts } from './alert-rules.js';
 import { type MonitorConfig, type MonitorConfigInput, resolveMonitorConfig } from './monitor-config.js';

@@ -1,30 +1,15 @@
 /** Monitor routes over HTTP: create, list, show, run (an empty window), runs, history, report, delete, roles. */
 
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Role, SYSTEM_ACTOR } from '../../../govern/auth/roles.js';
-import { registerModelVersion } from '../../../registry/version-registration.js';
+import type { Role, } from '../../../govern/auth/roles.js';
+import { deployFraudExample } from '../../../monitor/monitors/test-support/fraud-deployment.js';
 import { createTestKiln, type TestKiln } from '../../test-support/test-kiln.js';
 
-const FRAUD_DIR = new URL('../../../../examples/fraud/', import.meta.url).pathname;
 let t: TestKiln;
 
 beforeAll(async () => {
   t = await createTestKiln();
-  const run = await t.kiln.pipelines.run(SYSTEM_ACTOR, { specPath: join(FRAUD_DIR, 'pipeline.yaml') });
-  await registerModelVersion(
-    t.kiln.registry,
-    SYSTEM_ACTOR,
-    'fraud',
-    join(FRAUD_DIR, 'model.onnx'),
-    {
-      features: JSON.parse(readFileSync(join(FRAUD_DIR, 'features.json'), 'utf8')),
-      lineage: { datasets: [run.dataset!.ref] },
-    },
-    { maxModelBytes: 1 << 26, inspectTimeoutMs: 30_000 },
-  );
-  await t.kiln.deployments.create(SYSTEM_ACTOR, { name: 'fraud', model: 'fraud@1', logInputs: true });
+  await deployFraudExample(t);
 });
 afterAll(() => t.close());
 
