@@ -255,6 +255,58 @@ describe('validateRelation', () => {
     expect(r.meta.row_count).toBe(10);
   });
 
+  it('counts duplicates of several keys (nulls, shared and overlapping keys) exactly, in the grouped pass', async () => {
+    // 40 rows: a repeats with nulls, b repeats, c is unique; GX counts every row of a repeated key.
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      a: i % 7 === 0 ? null : i % 9,
+      b: i % 5 === 0 ? null : i % 3,
+      c: i,
+    }));
+    const values = rows.map((r) => `(${r.a ?? 'NULL'}, ${r.b ?? 'NULL'}, ${r.c})`).join(', ');
+    await duck.run(`CREATE TABLE dup AS SELECT * FROM (VALUES ${values}) t(a, b, c)`);
+    type Row = (typeof rows)[number];
+    const reference = (keys: (keyof Row)[], inDomain: (r: Row) => boolean): number => {
+      const counts = new Map<string, number>();
+      const domain = rows.filter(inDomain);
+      for (const r of domain) {
+        const k = JSON.stringify(keys.map((key) => r[key]));
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      return domain.filter((r) => (counts.get(JSON.stringify(keys.map((key) => r[key]))) ?? 0) > 1).length;
+    };
+    const multi = (ignore: string) =>
+      e('expect_compound_columns_to_be_unique', { column_list: ['a', 'b'], ignore_row_if: ignore });
+    const r = await validateRelation(
+      duck,
+      'dup',
+      suite(
+        e('expect_column_values_to_be_unique', { column: 'a' }),
+        e('expect_column_values_to_be_unique', { column: 'a', mostly: 0.1 }),
+        e('expect_column_values_to_be_unique', { column: 'b' }),
+        e('expect_column_values_to_be_unique', { column: 'c' }),
+        multi('all_values_are_missing'),
+        multi('any_value_is_missing'),
+        multi('never'),
+        e('expect_compound_columns_to_be_unique', { column_list: ['b', 'c'] }),
+      ),
+    );
+    const counts = r.results.map((x) => x.result.unexpected_count);
+    expect(counts).toEqual([
+      reference(['a'], (x) => x.a !== null),
+      reference(['a'], (x) => x.a !== null),
+      reference(['b'], (x) => x.b !== null),
+      0,
+      reference(['a', 'b'], (x) => x.a !== null || x.b !== null),
+      reference(['a', 'b'], (x) => x.a !== null && x.b !== null),
+      reference(['a', 'b'], () => true),
+      0,
+    ]);
+    // The reference is not trivially zero: every failing case has duplicates to find.
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[6]).toBeGreaterThan(counts[5] as number);
+    expect(r.results.map((x) => x.success)).toEqual([false, false, false, true, false, false, false, true]);
+  });
+
   it('fails an expectation on a missing column with COLUMN_NOT_FOUND and still scans once', async () => {
     const r = await validateRelation(
       duck,

@@ -135,7 +135,7 @@ export const columnMapExpectations: readonly ExpectationDefinition[] = [
       const compiled = rowwise(c, `${occurrences} = 1`);
       return {
         ...compiled,
-        unexpectedCountSql: `(SELECT coalesce(sum(__kiln_n), 0) FROM (SELECT count(*) AS __kiln_n FROM ${ctx.relation} WHERE ${compiled.domain} GROUP BY ${c.sql} HAVING count(*) > 1))`,
+        duplicateKeys: [c.sql],
       };
     },
   },

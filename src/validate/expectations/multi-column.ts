@@ -115,10 +115,9 @@ export const multiColumnExpectations: readonly ExpectationDefinition[] = [
         );
         return `${occurrences} = 1`;
       });
-      const keys = compiled.columns.map((c) => c.sql).join(', ');
       return {
         ...compiled,
-        unexpectedCountSql: `(SELECT coalesce(sum(__kiln_n), 0) FROM (SELECT count(*) AS __kiln_n FROM ${ctx.relation} WHERE ${compiled.domain} GROUP BY ${keys} HAVING count(*) > 1))`,
+        duplicateKeys: compiled.columns.map((c) => c.sql),
       };
     },
   },

@@ -9,7 +9,7 @@ const columns = [
 const defaults = { resultFormat: 'SUMMARY' as const, partialLimit: 20, keyColumns: [] };
 
 describe('scan compilation', () => {
-  it('counts uniqueness with GROUP BY … HAVING subqueries, keeping windows (and the row ordinal) out of the scan', () => {
+  it('counts every uniqueness expectation in one GROUPING SETS pass, keeping windows (and the row ordinal) out of the scan', () => {
     const plan = compileSuite(
       {
         name: 's',
@@ -26,8 +26,11 @@ describe('scan compilation', () => {
     const sql = scanSql(plan, plan.entries);
     expect(sql).not.toContain(' OVER ');
     expect(sql).not.toContain('row_number');
-    expect(sql).toContain('GROUP BY "id" HAVING count(*) > 1');
-    expect(sql).toContain('GROUP BY "a", "b" HAVING count(*) > 1');
+    expect(sql).toContain('GROUP BY GROUPING SETS (("id"), ("a", "b")) HAVING count(*) > 1');
+    expect(sql.match(/GROUP BY/g)).toHaveLength(1);
+    // grouping("id", "a", "b"): 3 (0b011) for the set ("id"), 4 (0b100) for ("a", "b").
+    expect(sql).toContain('__kiln_g = 3 AND');
+    expect(sql).toContain('__kiln_g = 4 AND');
   });
 
   it('keeps the ordered window for increasing, which needs row order', () => {

@@ -102,13 +102,14 @@ export interface MapCompiled {
    */
   readonly reportsMissing: boolean;
   /**
-   * A scalar SQL expression giving the unexpected count directly (an uncorrelated subquery). When
-   * set, the one scan uses it instead of counting `condition` row by row, and leaves this
-   * expectation's window columns out of the scan: uniqueness is far cheaper as `GROUP BY … HAVING`
-   * over the key columns than as a window carrying every column. The row-wise `condition` (with its
-   * windows) still serves the detail queries and quarantine.
+   * For uniqueness: the key expressions whose repeated values make a row unexpected. The unexpected
+   * count is then the number of rows in the domain whose key occurs more than once, and the plan
+   * counts it with `GROUP BY … HAVING count(*) > 1` — every uniqueness expectation of the scan in ONE
+   * extra grouped pass (`GROUPING SETS`), not a window carrying every column and not one pass per
+   * key. The domain must read only these keys (it is checked per group). The row-wise `condition`
+   * (with its windows) still serves the detail queries and quarantine.
    */
-  readonly unexpectedCountSql?: string;
+  readonly duplicateKeys?: readonly string[];
 }
 
 /** An aggregate expectation: `observed` and `success` are SQL over the aggregate row. */
