@@ -218,7 +218,7 @@ async function main() {
     duckdb_threads: threads,
     kiln: "validateRelation(duck, 'data', suite) — DESCRIBE + compile + one scan + GX result objects; result_format SUMMARY",
     limit:
-      'one hand-written DuckDB query over the same view (limit.mjs): aggregates + 2 GROUP BY … HAVING subqueries',
+      'one hand-written DuckDB query over the same view (limit.mjs): aggregates with count(DISTINCT) for the two keys (a grouped second query only if a key repeats)',
     peer: WITH_PEER
       ? `pandas ${pandasVersions} (peer_pandas.py): read_csv(parse_dates=3 columns) + 20 vectorised checks`
       : 'skipped (--no-peer)',

@@ -305,6 +305,24 @@ describe('validateRelation', () => {
     expect(counts[0]).toBeGreaterThan(0);
     expect(counts[6]).toBeGreaterThan(counts[5] as number);
     expect(r.results.map((x) => x.success)).toEqual([false, false, false, true, false, false, false, true]);
+    // Clean keys: the one scan decides (distinct = rows). Repeated keys: one more, grouped query.
+    const clean = await validateRelation(
+      duck,
+      'dup',
+      suite(
+        e('expect_column_values_to_be_unique', { column: 'c' }),
+        e('expect_compound_columns_to_be_unique', { column_list: ['b', 'c'] }),
+      ),
+    );
+    expect(clean.meta.queries).toBe(1);
+    expect(clean.results.map((x) => x.result.unexpected_count)).toEqual([0, 0]);
+    const dirty = await validateRelation(
+      duck,
+      'dup',
+      suite(e('expect_column_values_to_be_unique', { column: 'a' }), e('expect_column_values_to_be_unique', { column: 'b' })),
+      { resultFormat: 'BOOLEAN_ONLY' },
+    );
+    expect(dirty.meta.queries).toBe(2);
   });
 
   it('fails an expectation on a missing column with COLUMN_NOT_FOUND and still scans once', async () => {

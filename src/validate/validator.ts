@@ -4,7 +4,8 @@
  * {@link ValidationResult}. The suite is compiled (see `expectations/plan.ts`) so that every aggregate,
  * every row-wise count and every pair/compound/uniqueness count is computed in ONE query over the
  * relation. Extra queries run only for failing row-wise expectations at BASIC and above (their
- * unexpected values and keys), and — when the scan itself fails, e.g. because a kwarg cannot be cast
+ * unexpected values and keys), for uniqueness expectations whose keys repeat (one grouped query
+ * counts the rows of repeated keys for all of them), and — when the scan itself fails, e.g. because a kwarg cannot be cast
  * to its column's type — to isolate the failing expectations so that the others still evaluate.
  *
  * `meta.queries` counts the queries that read the relation; `meta.catalog_queries` counts the schema
@@ -14,7 +15,15 @@ import { performance } from 'node:perf_hooks';
 import { invalid, KilnError, toKilnError } from '../core/errors.js';
 import type { DuckEngine } from '../store/duckdb/duck-engine.js';
 import { fetchUnexpected } from './expectations/details.js';
-import { compileSuite, type PlanEntry, resolveColumn, type ScanPlan, scanSql } from './expectations/plan.js';
+import {
+  compileSuite,
+  duplicateKeysOf,
+  duplicatesSql,
+  type PlanEntry,
+  resolveColumn,
+  type ScanPlan,
+  scanSql,
+} from './expectations/plan.js';
 import { exceptionResult, jsonValue, mapResult, observedResult } from './expectations/results.js';
 import type { ColumnInfo } from './expectations/types.js';
 import { checkSuite, checkSuiteRegexes } from './suite-file.js';
@@ -64,6 +73,44 @@ function evaluationError(e: unknown): KilnError {
  */
 async function runScan(db: CountingQueries, plan: ScanPlan, suite: ExpectationSuite): Promise<Row> {
   const queried = plan.entries.filter((e) => e.compiled && e.compiled.kind !== 'static');
+  const row = await scanAll(db, plan, suite, queried);
+  return countDuplicates(db, plan, queried, row);
+}
+
+/**
+ * Fills `e<i>_u` of every uniqueness expectation: 0 where the scan found as many distinct keys as
+ * rows, else from one grouped query for all of those that have repeats.
+ */
+async function countDuplicates(
+  db: CountingQueries,
+  plan: ScanPlan,
+  queried: readonly PlanEntry[],
+  row: Row,
+): Promise<Row> {
+  const filled: Record<string, unknown> = { ...row };
+  const repeated: PlanEntry[] = [];
+  for (const entry of queried) {
+    if (entry.error || duplicateKeysOf(entry) === undefined) continue;
+    const i = entry.index;
+    if (Number(row[`e${i}_distinct`]) < Number(row[`e${i}_n`])) repeated.push(entry);
+    else filled[`e${i}_u`] = 0;
+  }
+  if (repeated.length === 0) return filled;
+  try {
+    Object.assign(filled, (await db.query(duplicatesSql(plan, repeated))).rows[0]);
+    for (const entry of repeated) filled[`e${entry.index}_u`] = filled[`u${entry.index}`];
+  } catch (e) {
+    for (const entry of repeated) entry.error = evaluationError(e);
+  }
+  return filled;
+}
+
+async function scanAll(
+  db: CountingQueries,
+  plan: ScanPlan,
+  suite: ExpectationSuite,
+  queried: readonly PlanEntry[],
+): Promise<Row> {
   try {
     return (await db.query(scanSql(plan, queried))).rows[0] ?? {};
   } catch {

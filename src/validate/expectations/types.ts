@@ -102,12 +102,11 @@ export interface MapCompiled {
    */
   readonly reportsMissing: boolean;
   /**
-   * For uniqueness: the key expressions whose repeated values make a row unexpected. The unexpected
-   * count is then the number of rows in the domain whose key occurs more than once, and the plan
-   * counts it with `GROUP BY … HAVING count(*) > 1` — every uniqueness expectation of the scan in ONE
-   * extra grouped pass (`GROUPING SETS`), not a window carrying every column and not one pass per
-   * key. The domain must read only these keys (it is checked per group). The row-wise `condition`
-   * (with its windows) still serves the detail queries and quarantine.
+   * For uniqueness: the key expressions whose repeated values make a row unexpected. The scan then
+   * counts `count(DISTINCT key)` over the domain instead of the row-wise condition; a follow-up
+   * `GROUP BY … HAVING count(*) > 1` query counts the unexpected rows only when some key repeats
+   * (plan.ts `duplicatesSql`). The domain must read only these keys (it is checked per group). The
+   * row-wise `condition` (with its windows) still serves the detail queries and quarantine.
    */
   readonly duplicateKeys?: readonly string[];
 }
