@@ -209,8 +209,10 @@ export const columnAggregateExpectations: readonly ExpectationDefinition[] = [
     kwargs: { column: COLUMN, value_set: VALUE_SET },
     compile: (kw, ctx) => {
       const c = ctx.column(kw.column as string);
+      // Rows outside the set, not distinct values: zero exactly when no distinct value is outside,
+      // and a plain count costs no hash table in the scan (a tenth of the bench suite's time).
       const outside = ctx.aggregate(
-        `count(DISTINCT ${c.sql}) FILTER (WHERE NOT (${inSetSql(c.sql, kw.value_set as Scalar[])}))`,
+        `count(${c.sql}) FILTER (WHERE NOT (${inSetSql(c.sql, kw.value_set as Scalar[])}))`,
       );
       return { kind: 'aggregate', observed: distinctList(c, ctx.aggregate), success: `${outside} = 0` };
     },
