@@ -3,8 +3,13 @@
  * Prometheus metrics of the data plane, labelled by deployment, model and version. Queue time and
  * compute time are separate histograms: what Triton users ask for most is which of the two grew.
  * Each Kiln instance owns its registry (no global state), exposed at `/metrics`.
+ *
+ * The per-request metrics cost no label work on the hot path: the latency and batch-size
+ * histograms are {@link FastHistogram}s, and the OK count and pending gauge of each model are plain
+ * numbers that prom-client reads when `/metrics` is scraped (its `collect` hook).
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { FastHistogram } from './fast-histogram.js';
 
 const LABELS = ['deployment', 'model', 'version'] as const;
 /** Seconds: 50 µs … 10 s. */
@@ -29,8 +34,28 @@ export interface ModelMetrics {
   readonly batchSize: { observe(value: number): void };
 }
 
+/** A count kept as a plain number; prom-client reads it at scrape time. */
+class LocalCount {
+  value = 0;
+  inc(value = 1): void {
+    this.value += value;
+  }
+  dec(value = 1): void {
+    this.value -= value;
+  }
+}
+
+interface ModelEntry {
+  readonly labels: ServedLabels;
+  readonly ok: LocalCount;
+  /** OK answers already added to the prom-client counter. */
+  okReported: number;
+  readonly pending: LocalCount;
+  readonly metrics: ModelMetrics;
+}
+
 export class ServingMetrics {
-  readonly #children = new Map<string, ModelMetrics>();
+  readonly #children = new Map<string, ModelEntry>();
 
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -38,29 +63,36 @@ export class ServingMetrics {
     help: 'Inference requests answered, by outcome code (OK or an error code)',
     labelNames: [...LABELS, 'code'],
     registers: [this.registry],
+    collect: () => {
+      for (const e of this.#children.values()) {
+        const delta = e.ok.value - e.okReported;
+        if (delta > 0) this.requests.inc({ ...e.labels, code: 'OK' }, delta);
+        e.okReported = e.ok.value;
+      }
+    },
   });
-  readonly requestDuration = new Histogram({
+  readonly requestDuration = new FastHistogram({
     name: 'kiln_inference_request_duration_seconds',
     help: 'Time from a request arriving to its answer, in seconds',
     labelNames: [...LABELS],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  readonly queueDuration = new Histogram({
+  readonly queueDuration = new FastHistogram({
     name: 'kiln_inference_queue_duration_seconds',
     help: 'Time a request waited in the batcher queue, in seconds',
     labelNames: [...LABELS],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  readonly computeDuration = new Histogram({
+  readonly computeDuration = new FastHistogram({
     name: 'kiln_inference_compute_duration_seconds',
     help: 'Time the model ran on the batch holding the request, in seconds',
     labelNames: [...LABELS],
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
-  readonly batchSize = new Histogram({
+  readonly batchSize = new FastHistogram({
     name: 'kiln_inference_batch_size',
     help: 'Rows in each batch run by the model',
     labelNames: [...LABELS],
@@ -72,6 +104,9 @@ export class ServingMetrics {
     help: 'Requests waiting in the batcher queue or running',
     labelNames: [...LABELS],
     registers: [this.registry],
+    collect: () => {
+      for (const e of this.#children.values()) this.pending.set({ ...e.labels }, e.pending.value);
+    },
   });
   readonly modelLoadDuration = new Histogram({
     name: 'kiln_model_load_duration_seconds',
@@ -89,19 +124,28 @@ export class ServingMetrics {
   /** Cached label children for one served model version. */
   forModel(labels: ServedLabels): ModelMetrics {
     const key = `${labels.deployment}\u0000${labels.model}\u0000${labels.version}`;
-    let children = this.#children.get(key);
-    if (!children) {
-      children = {
-        ok: this.requests.labels({ ...labels, code: 'OK' }),
-        pending: this.pending.labels(labels),
-        requestDuration: this.requestDuration.labels(labels),
-        queueDuration: this.queueDuration.labels(labels),
-        computeDuration: this.computeDuration.labels(labels),
-        batchSize: this.batchSize.labels(labels),
+    let entry = this.#children.get(key);
+    if (!entry) {
+      const l = { deployment: labels.deployment, model: labels.model, version: labels.version };
+      const ok = new LocalCount();
+      const pending = new LocalCount();
+      entry = {
+        labels: l,
+        ok,
+        okReported: 0,
+        pending,
+        metrics: {
+          ok,
+          pending,
+          requestDuration: this.requestDuration.labels(l),
+          queueDuration: this.queueDuration.labels(l),
+          computeDuration: this.computeDuration.labels(l),
+          batchSize: this.batchSize.labels(l),
+        },
       };
-      this.#children.set(key, children);
+      this.#children.set(key, entry);
     }
-    return children;
+    return entry.metrics;
   }
 
   async exposition(): Promise<{ contentType: string; body: string }> {

@@ -5,6 +5,7 @@
  * accepting, drains in-flight requests, then closes in reverse order.
  */
 
+import { fastInfer } from './http/fast-infer.js';
 import { buildHttpApp } from './http/http-app.js';
 import { ALL_ROUTES } from './http/routes/index.js';
 import { startGrpcServer } from './grpc/grpc-server.js';
@@ -28,6 +29,15 @@ export async function startServer(kiln: Kiln): Promise<RunningServer> {
     services: kiln,
     routes: [...ALL_ROUTES, ...serving.routes],
     logger: kiln.logger,
+    // Inference skips Fastify's per-request pipeline on a listening server (same contract).
+    fastPaths: [
+      fastInfer({
+        dataPlane: serving.dataPlane,
+        authenticate: (token) => kiln.tokens.authenticate(token),
+        bodyLimit: kiln.config.server.body_limit_bytes,
+        logError: (fields, message) => kiln.logger.error(fields, message),
+      }),
+    ],
   });
   const failed = await kiln.registry.failInterruptedRegistrations(INTERRUPTED_AFTER_MS);
   if (failed > 0) kiln.logger.warn({ failed }, 'marked interrupted registrations FAILED');

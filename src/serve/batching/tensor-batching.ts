@@ -21,7 +21,14 @@ import { elementCount, type Tensor, type TensorData } from '../tensor.js';
  * requests that list inputs in different orders simply never share a batch.
  */
 export function batchKey(inputs: readonly Tensor[]): string {
-  return JSON.stringify(inputs.map((t) => [t.name, t.datatype, t.shape.slice(1)]));
+  // Names are JSON-quoted, so no name can imitate the separators; built by hand: once per request.
+  let key = '';
+  for (const t of inputs) {
+    key += `${JSON.stringify(t.name)}:${t.datatype}`;
+    for (let d = 1; d < t.shape.length; d++) key += `,${t.shape[d]}`;
+    key += ';';
+  }
+  return key;
 }
 
 /**
@@ -33,11 +40,11 @@ export function batchKey(inputs: readonly Tensor[]): string {
  */
 export function checkBatchable(inputs: readonly Tensor[], batchSize: number): void {
   for (const t of inputs) {
-    const label = `input ${JSON.stringify(t.name)}`;
+    const label = () => `input ${JSON.stringify(t.name)}`;
     if (t.shape.length === 0 || t.shape[0] !== batchSize) {
       throw new KilnError(
         'INVALID_ARGUMENT',
-        `${label}: expected dimension 0 to be the batch size ${batchSize}, got shape ${formatShape(t.shape)}`,
+        `${label()}: expected dimension 0 to be the batch size ${batchSize}, got shape ${formatShape(t.shape)}`,
         {
           field: 'inputs',
           input: t.name,
@@ -53,7 +60,7 @@ export function checkBatchable(inputs: readonly Tensor[], batchSize: number): vo
     if (!classOk || t.data.length !== want) {
       throw new KilnError(
         'INVALID_ARGUMENT',
-        `${label}: a ${t.datatype} tensor of shape ${formatShape(t.shape)} should hold ${want} elements ` +
+        `${label()}: a ${t.datatype} tensor of shape ${formatShape(t.shape)} should hold ${want} elements ` +
           `in its datatype's array, got ${t.data.length} in a ${t.data.constructor.name}`,
         { field: 'inputs', input: t.name, reason: 'incoherent_tensor' },
       );

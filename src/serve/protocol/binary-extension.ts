@@ -18,8 +18,12 @@ export type RequestHeaders = Readonly<Record<string, string | readonly string[] 
 /** The value of header `name`, matched case-insensitively; undefined when absent. */
 export function headerValue(headers: RequestHeaders, name: string): string | readonly string[] | undefined {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  // Node and Fastify give lower-case names: the common case is one lookup.
+  const direct = headers[wanted];
+  if (direct !== undefined) return direct;
+  for (const key in headers) {
+    if (key.length === wanted.length && key.toLowerCase() === wanted && headers[key] !== undefined)
+      return headers[key];
   }
   return undefined;
 }

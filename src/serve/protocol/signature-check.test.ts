@@ -103,8 +103,16 @@ describe('checkAgainstSignature', () => {
   });
 
   it('refuses a BYTES element carrying NUL, which ONNX Runtime would silently cut', () => {
-    const strSig: ModelSignature = { inputs: [spec('TEXT', 'BYTES', [-1])], outputs: [spec('OUT', 'FP32', [-1])] };
-    const text = (data: string[]): Tensor => ({ name: 'TEXT', datatype: 'BYTES', shape: [data.length], data });
+    const strSig: ModelSignature = {
+      inputs: [spec('TEXT', 'BYTES', [-1])],
+      outputs: [spec('OUT', 'FP32', [-1])],
+    };
+    const text = (data: string[]): Tensor => ({
+      name: 'TEXT',
+      datatype: 'BYTES',
+      shape: [data.length],
+      data,
+    });
     expect(checkAgainstSignature(request([text(['ok', 'fine'])]), strSig)).toHaveLength(1);
     const e = kilnErrorOf(() => checkAgainstSignature(request([text(['ok', 'a\u0000b'])]), strSig));
     expect(e.code).toBe('INVALID_ARGUMENT');

@@ -32,13 +32,12 @@ export function checkAgainstSignature(
   signature: ModelSignature,
   options: SignatureCheckOptions = {},
 ): Tensor[] {
-  const byName = new Map(request.inputs.map((t) => [t.name, t]));
-  const expected = signature.inputs.map((s) => JSON.stringify(s.name)).join(', ');
-  const known = new Set(signature.inputs.map((s) => s.name));
+  // Messages are built only on the way to an error: this runs for every request.
+  const expected = () => signature.inputs.map((s) => JSON.stringify(s.name)).join(', ');
   for (const t of request.inputs) {
-    if (!known.has(t.name)) {
+    if (!signature.inputs.some((s) => s.name === t.name)) {
       throw protocolError(
-        `${tensorLabel('input', t.name)}: the model has no such input; its inputs are ${expected}`,
+        `${tensorLabel('input', t.name)}: the model has no such input; its inputs are ${expected()}`,
         {
           field: 'inputs',
           reason: 'unknown_input',
@@ -48,13 +47,16 @@ export function checkAgainstSignature(
     }
   }
   const ordered = signature.inputs.map((spec) => {
-    const tensor = byName.get(spec.name);
+    const tensor = request.inputs.find((t) => t.name === spec.name);
     if (tensor === undefined) {
-      throw protocolError(`${tensorLabel('input', spec.name)}: missing; the model needs inputs ${expected}`, {
-        field: 'inputs',
-        reason: 'missing_input',
-        input: spec.name,
-      });
+      throw protocolError(
+        `${tensorLabel('input', spec.name)}: missing; the model needs inputs ${expected()}`,
+        {
+          field: 'inputs',
+          reason: 'missing_input',
+          input: spec.name,
+        },
+      );
     }
     checkTensor(tensor, spec, options);
     return tensor;
@@ -65,38 +67,39 @@ export function checkAgainstSignature(
 }
 
 function checkTensor(tensor: Tensor, spec: TensorSpec, options: SignatureCheckOptions): void {
-  const label = tensorLabel('input', spec.name);
+  const label = () => tensorLabel('input', spec.name);
   const details = { field: 'inputs', input: spec.name };
   if (tensor.datatype !== spec.datatype) {
-    throw protocolError(`${label}: expected datatype ${spec.datatype}, got ${tensor.datatype}`, {
+    throw protocolError(`${label()}: expected datatype ${spec.datatype}, got ${tensor.datatype}`, {
       ...details,
       reason: 'wrong_datatype',
       expected: spec.datatype,
       got: tensor.datatype,
     });
   }
-  const model = formatShape(spec.shape);
+  const model = () => formatShape(spec.shape);
   if (tensor.shape.length !== spec.shape.length) {
     throw protocolError(
-      `${label}: expected shape ${model} (rank ${spec.shape.length}), got ${formatShape(tensor.shape)} (rank ${tensor.shape.length})`,
+      `${label()}: expected shape ${model()} (rank ${spec.shape.length}), got ${formatShape(tensor.shape)} (rank ${tensor.shape.length})`,
       { ...details, reason: 'wrong_rank', expected: spec.shape.length, got: tensor.shape.length },
     );
   }
-  spec.shape.forEach((want, i) => {
+  for (let i = 0; i < spec.shape.length; i++) {
+    const want = spec.shape[i] as number;
     const got = tensor.shape[i];
     if (want >= 0 && got !== want) {
       throw protocolError(
-        `${label}: dimension ${i} expected ${want}, got ${got} (shape ${formatShape(tensor.shape)}, model shape ${model})`,
+        `${label()}: dimension ${i} expected ${want}, got ${got} (shape ${formatShape(tensor.shape)}, model shape ${model()})`,
         { ...details, reason: 'wrong_dimension', dimension: i, expected: want, got },
       );
     }
-  });
+  }
   if (tensor.datatype === 'BYTES') {
     // ONNX Runtime takes strings as C strings: it would silently cut an element at its first NUL.
     const at = (tensor.data as readonly string[]).findIndex((s) => s.includes('\u0000'));
     if (at >= 0) {
       throw protocolError(
-        `${label}: BYTES element ${at} contains U+0000 (NUL), which ONNX Runtime cannot carry (its strings end at the first NUL)`,
+        `${label()}: BYTES element ${at} contains U+0000 (NUL), which ONNX Runtime cannot carry (its strings end at the first NUL)`,
         { ...details, reason: 'nul_in_bytes', index: at },
       );
     }
@@ -104,7 +107,7 @@ function checkTensor(tensor: Tensor, spec: TensorSpec, options: SignatureCheckOp
   const max = options.maxBatchSize;
   if (max !== undefined && spec.shape.length > 0 && spec.shape[0] < 0 && tensor.shape[0] > max) {
     throw protocolError(
-      `${label}: batch dimension (dimension 0) is ${tensor.shape[0]}, above the deployment's max_batch_size ${max}`,
+      `${label()}: batch dimension (dimension 0) is ${tensor.shape[0]}, above the deployment's max_batch_size ${max}`,
       { ...details, reason: 'batch_too_large', expected: `at most ${max}`, got: tensor.shape[0] },
     );
   }

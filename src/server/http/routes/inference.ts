@@ -2,31 +2,18 @@
  * @module server/http/routes/inference
  * The Open Inference Protocol over REST (`/v2`): server and model metadata, readiness, inference
  * with JSON or binary-extension bodies, and Triton's `stats`. Inference needs the `predictor` role
- * unless the deployment is public. Handlers decode, call the data plane, encode; errors take the
- * protocol's shape `{"error", "code"}` (see http-app.ts).
+ * unless the deployment is public. Handlers decode, call the data plane, encode (rest-infer.ts);
+ * errors take the protocol's shape `{"error", "code"}` (see http-app.ts). A listening server answers
+ * `…/infer` on a raw `node:http` fast path with the same parts (fast-infer.ts); this route serves
+ * `inject` and the API document, and anything the fast path leaves to Fastify.
  */
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { DataPlane } from '../../../serve/data-plane.js';
-import { decodeInferRequest } from '../../../serve/protocol/request-decoder.js';
-import { chooseBinaryOutputs } from '../../../serve/protocol/requested-outputs.js';
-import { encodeInferResponse } from '../../../serve/protocol/response-encoder.js';
-import type { KilnHttpApp, RouteAccess, RouteModule } from '../http-app.js';
+import type { KilnHttpApp, RouteModule } from '../http-app.js';
+import { restInfer } from '../rest-infer.js';
+import { inferenceAccess } from './inference-access.js';
 
 const ModelParams = Type.Object({ name: Type.String(), version: Type.Optional(Type.String()) });
-
-/** `predictor`, or open for a public deployment (an unknown one is left to answer 404 after auth). */
-function inferenceAccess(dataPlane: DataPlane): RouteAccess {
-  return (request: FastifyRequest) => {
-    const name = (request.params as { name?: string }).name;
-    if (!name) return 'predictor';
-    try {
-      return dataPlane.served(name).public ? 'open' : 'predictor';
-    } catch {
-      return 'predictor';
-    }
-  };
-}
 
 export function inferenceRoutes(dataPlane: DataPlane): RouteModule {
   return (app: KilnHttpApp) => {
@@ -94,7 +81,9 @@ export function inferenceRoutes(dataPlane: DataPlane): RouteModule {
         (scope as KilnHttpApp).post(
           `${base}/infer`,
           {
-            config: { minRole: inferenceAccess(dataPlane) },
+            config: {
+              minRole: (request) => inferenceAccess(dataPlane, (request.params as { name?: string }).name),
+            },
             schema: {
               tags: ['inference'],
               summary: 'Run inference (JSON, or the binary tensor data extension)',
@@ -102,18 +91,9 @@ export function inferenceRoutes(dataPlane: DataPlane): RouteModule {
             },
           },
           async (request, reply) => {
-            const served = dataPlane.served(request.params.name, request.params.version);
             const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
-            const decoded = decodeInferRequest(body, request.headers, {
-              ...(served.signature ? { signature: served.signature } : {}),
-            });
-            const response = await dataPlane.infer(request.params.name, request.params.version, decoded);
-            const encoded = encodeInferResponse(response, {
-              binaryOutputs: chooseBinaryOutputs(
-                decoded,
-                response.outputs.map((o) => o.name),
-              ),
-            });
+            const { name, version } = request.params;
+            const encoded = await restInfer(dataPlane, name, version, body, request.headers);
             reply.header('content-type', encoded.contentType);
             for (const [k, v] of Object.entries(encoded.headers)) reply.header(k, v);
             return reply.send(encoded.body);

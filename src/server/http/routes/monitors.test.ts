@@ -1,7 +1,7 @@
 /** Monitor routes over HTTP: create, list, show, run (an empty window), runs, history, report, delete, roles. */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role, } from '../../../govern/auth/roles.js';
+import type { Role } from '../../../govern/auth/roles.js';
 import { deployFraudExample } from '../../../monitor/monitors/test-support/fraud-deployment.js';
 import { createTestKiln, type TestKiln } from '../../test-support/test-kiln.js';
 
