@@ -32,6 +32,9 @@ export interface FastInferOptions {
   readonly maxParamLength?: number;
 }
 
+/** The client closed the connection before its body was complete: nobody to answer, nothing to log. */
+class ClientGone extends Error {}
+
 const INFER_PATH = /^\/v2\/models\/([^/?#]+)(?:\/versions\/([^/?#]+))?\/infer$/;
 const JSON_TYPE = 'application/json';
 
@@ -104,11 +107,15 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    req.on('error', () => reject(new ClientGone('the client closed the connection mid-body')));
   });
 }
 
 function sendError(options: FastInferOptions, res: ServerResponse, e: unknown): void {
+  if (e instanceof ClientGone) {
+    res.destroy();
+    return;
+  }
   const kiln: KilnError = toHttpKilnError(e instanceof Error ? e : new Error(String(e)));
   const status = httpStatusOf(kiln.code);
   if (status >= 500 && status !== 503) options.logError({ err: e, code: kiln.code }, 'request failed');
