@@ -319,7 +319,10 @@ describe('validateRelation', () => {
     const dirty = await validateRelation(
       duck,
       'dup',
-      suite(e('expect_column_values_to_be_unique', { column: 'a' }), e('expect_column_values_to_be_unique', { column: 'b' })),
+      suite(
+        e('expect_column_values_to_be_unique', { column: 'a' }),
+        e('expect_column_values_to_be_unique', { column: 'b' }),
+      ),
       { resultFormat: 'BOOLEAN_ONLY' },
     );
     expect(dirty.meta.queries).toBe(2);

@@ -18,8 +18,8 @@ import { httpStatusOf, type KilnError } from '../../core/errors.js';
 import type { Actor } from '../../govern/auth/roles.js';
 import type { DataPlane } from '../../serve/data-plane.js';
 import { authenticateHeader, checkRole, type FastPath, toHttpKilnError } from './http-app.js';
-import { inferenceAccess } from './routes/inference-access.js';
 import { restInfer } from './rest-infer.js';
+import { inferenceAccess } from './routes/inference-access.js';
 
 export interface FastInferOptions {
   readonly dataPlane: DataPlane;
