@@ -17,7 +17,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { httpStatusOf, type KilnError } from '../../core/errors.js';
 import type { Actor } from '../../govern/auth/roles.js';
 import type { DataPlane } from '../../serve/data-plane.js';
-import { authenticateHeader, checkRole, type FastPath, toHttpKilnError } from './http-app.js';
+import { authenticateHeader, bodyTooLarge, checkRole, type FastPath, toHttpKilnError } from './http-app.js';
 import { restInfer } from './rest-infer.js';
 import { inferenceAccess } from './routes/inference-access.js';
 
@@ -87,12 +87,7 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
       // The rest of the body is not read: close the connection once the answer is out.
       res.shouldKeepAlive = false;
       req.removeAllListeners('data');
-      reject(
-        toHttpKilnError(
-          Object.assign(new Error('body too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }),
-          limit,
-        ),
-      );
+      reject(bodyTooLarge(limit));
     };
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > limit) {

@@ -232,6 +232,15 @@ function sendError(
   return reply.status(status).send(kiln.toJSON());
 }
 
+/** PAYLOAD_TOO_LARGE for a request body over `server.body_limit_bytes` (Fastify's route and the fast path). */
+export function bodyTooLarge(limitBytes: number): KilnError {
+  return new KilnError(
+    'PAYLOAD_TOO_LARGE',
+    `the request body is over the limit of ${limitBytes} bytes (server.body_limit_bytes)`,
+    { limitBytes },
+  );
+}
+
 /** Maps Fastify's own errors (validation, body size, bad JSON) onto the catalogue. */
 export function toHttpKilnError(error: FastifyError | KilnError | Error, bodyLimit?: number): KilnError {
   if (isKilnError(error)) return error;
@@ -251,13 +260,9 @@ export function toHttpKilnError(error: FastifyError | KilnError | Error, bodyLim
     case 'FST_ERR_BAD_URL':
       return new KilnError('INVALID_ARGUMENT', fe.message);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new KilnError(
-        'PAYLOAD_TOO_LARGE',
-        bodyLimit === undefined
-          ? fe.message
-          : `the request body is over the limit of ${bodyLimit} bytes (server.body_limit_bytes)`,
-        bodyLimit === undefined ? {} : { limitBytes: bodyLimit },
-      );
+      return bodyLimit === undefined
+        ? new KilnError('PAYLOAD_TOO_LARGE', fe.message)
+        : bodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new KilnError('INVALID_JSON', `the body is not valid JSON: ${fe.message}`);
