@@ -15,7 +15,7 @@ export interface LoadedPlan {
   /** Worker threads in use (0: inline). */
   readonly workers: number;
   readonly intraOpNumThreads: number;
-  /** The probe's median run time for `auto`, in µs (null when not measured). */
+  /** The probe's run time for `auto` (its fastest run), in µs (null when not measured). */
   readonly measuredMicros: number | null;
 }
 
@@ -31,6 +31,10 @@ export async function resolveExecution(
       ? await measureRunMicros(bytes, { batchSize: Math.max(1, settings.maxBatchSize), label })
       : null;
   const plan = resolveExecutionPlan(settings, measuredMicros ?? undefined, cores);
-  const loaded = await runtime.load(bytes, { workers: plan.workers, intraOpNumThreads: plan.intraOpNumThreads, label });
+  const loaded = await runtime.load(bytes, {
+    workers: plan.workers,
+    intraOpNumThreads: plan.intraOpNumThreads,
+    label,
+  });
   return { loaded, workers: plan.workers, intraOpNumThreads: plan.intraOpNumThreads, measuredMicros };
 }

@@ -16,6 +16,17 @@ export interface ManagedModel extends ServedModel {
   readonly key: string;
   /** Stops taking requests, finishes those it has, releases the runtime. */
   retire(): Promise<void>;
+  /** How the model runs, for the `serving` log line (absent for stand-ins). */
+  readonly execution?: ExecutionSummary;
+}
+
+/** Where a served model's runs happen and why: logged when it starts serving. */
+export interface ExecutionSummary {
+  readonly mode: 'inline' | 'workers';
+  readonly workers: number;
+  readonly intraOpThreads: number;
+  /** The probe's time of one run at the max batch size, in µs, when `workers: auto` asked for it. */
+  readonly probeMicros: number | null;
 }
 
 /** Builds a served model for a deployment at a version (loads and warms it). */
@@ -141,7 +152,7 @@ export class ModelManager implements ServedModels {
         }
         const previous = this.#served.get(d.name);
         this.#served.set(d.name, next);
-        logger.info({ deployment: d.name, model: d.model, version }, 'serving');
+        logger.info({ deployment: d.name, model: d.model, version, ...executionFields(next) }, 'serving');
         if (previous && previous !== next) void previous.retire();
       } catch (e) {
         logger.error({ deployment: d.name, version, err: e }, 'model failed to load');
@@ -162,4 +173,15 @@ export class ModelManager implements ServedModels {
     this.#served.clear();
     await Promise.all(all.map((m) => m.retire()));
   }
+}
+
+function executionFields(m: ManagedModel): Record<string, unknown> {
+  const e = m.execution;
+  if (!e) return {};
+  return {
+    execution: e.mode,
+    workers: e.workers,
+    intraOpThreads: e.intraOpThreads,
+    ...(e.probeMicros === null ? {} : { probeMicros: Math.round(e.probeMicros) }),
+  };
 }

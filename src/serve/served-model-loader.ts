@@ -10,7 +10,7 @@ import type { Deployment } from '../deploy/deployment-service.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { DynamicBatcher } from './batching/dynamic-batcher.js';
 import { resolveExecution } from './execution-plan.js';
-import type { ManagedModel, StandInFactory, ServedModelLoader } from './model-manager.js';
+import type { ManagedModel, ServedModelLoader, StandInFactory } from './model-manager.js';
 import { servedKey } from './model-manager.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { emptyStats, type ServedStats } from './served-model.js';
@@ -79,6 +79,12 @@ export function createServedModelLoader(deps: LoaderDeps): ServedModelLoader {
       maxBatchSize: s.maxBatchSize,
       labels,
       stats,
+      execution: {
+        mode: plan.workers === 0 ? 'inline' : 'workers',
+        workers: plan.workers,
+        intraOpThreads: plan.intraOpNumThreads,
+        probeMicros: plan.measuredMicros,
+      },
       async infer(inputs, outputNames, batchSize) {
         const r = await batcher.submit({ inputs, ...(outputNames ? { outputNames } : {}), batchSize });
         return {

@@ -18,7 +18,7 @@ import { invalid } from '../../core/errors.js';
 
 export type ExecutionMode = 'inline' | 'workers';
 
-/** Runs whose median (at the deployment's batch size) is below this many µs go inline. */
+/** Runs whose probe time (the fastest timed run at the deployment's batch size) is below this many µs go inline. */
 export const INLINE_MAX_RUN_MICROS = 500;
 
 /** The most workers `auto` gives a model: each holds a full copy of the model and its arena. */
@@ -38,7 +38,7 @@ export interface ExecutionPlan {
 }
 
 /**
- * The rule for `workers: auto`: inline when a run's measured median is below
+ * The rule for `workers: auto`: inline when a run's probe time (`measureRunMicros`) is below
  * {@link INLINE_MAX_RUN_MICROS}, workers otherwise. The measurement is `measureRunMicros` at the
  * batch size the deployment will run (its max batch size).
  */

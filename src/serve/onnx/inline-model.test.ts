@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InlineModel } from './inline-model.js';
-import { runLoadedModelSuite } from './loaded-model.conformance.js';
+import { expectedSimple, runLoadedModelSuite } from './loaded-model.conformance.js';
+import { nativeSessionsAvailable } from './native-session.js';
 import { fixtureBytes, simpleInputs } from './test-support/model-fixtures.js';
 
 runLoadedModelSuite({
@@ -8,11 +9,40 @@ runLoadedModelSuite({
   load: (bytes, label) => InlineModel.load(bytes, { intraOpNumThreads: 1, label }),
 });
 
+runLoadedModelSuite({
+  name: 'inline, public onnxruntime-node API',
+  load: (bytes, label) => InlineModel.load(bytes, { intraOpNumThreads: 1, label, nativeSession: false }),
+});
+
 describe('InlineModel', () => {
-  it('runs one batch at a time, in arrival order', async () => {
+  it('uses the native session of the installed onnxruntime-node (a package change that hides it must be noticed)', () => {
+    expect(nativeSessionsAvailable()).toBe(true);
+  });
+
+  it('with the native session, a run is done when run() returns, and results keep arrival order', async () => {
     const model = await InlineModel.load(fixtureBytes('simple.onnx'), {
       intraOpNumThreads: 1,
       label: 'simple@1',
+    });
+    const order: number[] = [];
+    const batches = Array.from({ length: 5 }, (_, i) => simpleInputs(1, i));
+    const runs = batches.map((inputs, i) =>
+      model.run(inputs).then((out) => {
+        order.push(i);
+        return out[0].data;
+      }),
+    );
+    expect(model.inFlight()).toBe(0);
+    expect(await Promise.all(runs)).toEqual(batches.map((b) => expectedSimple(b).sum));
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    await model.close();
+  });
+
+  it('with the public API, runs one batch at a time, in arrival order', async () => {
+    const model = await InlineModel.load(fixtureBytes('simple.onnx'), {
+      intraOpNumThreads: 1,
+      label: 'simple@1',
+      nativeSession: false,
     });
     const order: number[] = [];
     const runs = Array.from({ length: 5 }, (_, i) =>

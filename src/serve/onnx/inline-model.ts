@@ -1,9 +1,10 @@
 /**
  * @module serve/onnx/inline-model
- * Inline execution (`workers: 0`): one session on the calling thread. onnxruntime-node's `run` is
- * synchronous native work behind a `setImmediate`, so it blocks the event loop for the whole run;
- * this mode suits models whose run is a few tens of microseconds, where a thread hop would cost more
- * than the run (see docs/model-runtime.md).
+ * Inline execution (`workers: 0`): one session on the calling thread. A run is synchronous native
+ * work that blocks the event loop for its whole length (called directly when the native session is
+ * available, else by onnxruntime-node behind a `setImmediate`); this mode suits models whose run
+ * is a few tens of microseconds, where a thread hop would cost more than the run (see
+ * docs/model-runtime.md).
  */
 import type { ModelSignature } from '../../registry/onnx/model-signature.js';
 import type { LoadedModel } from '../model-runtime.js';
@@ -52,9 +53,20 @@ export class InlineModel implements LoadedModel {
     return new InlineModel(session, options.onClosed);
   }
 
-  /** See {@link LoadedModel.run}; rejects with UNAVAILABLE once `close()` has been called. */
+  /**
+   * See {@link LoadedModel.run}; rejects with UNAVAILABLE once `close()` has been called. With the
+   * native session the run happens before this returns (nothing else can run meanwhile, so there
+   * is no queue to wait in); the promise only carries the result.
+   */
   run(inputs: readonly Tensor[], outputNames?: readonly string[]): Promise<Tensor[]> {
     if (this.#closed !== undefined) return Promise.reject(closedError(this.#session.label));
+    if (this.#session.synchronous) {
+      try {
+        return Promise.resolve(this.#session.runSync(inputs, outputNames));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     this.#inFlight++;
     const result = this.#tail.then(() => this.#session.run(inputs, outputNames));
     this.#tail = result.catch(() => {});

@@ -103,10 +103,14 @@ async function close(
   port.close();
 }
 
-function crash(how: 'exit' | 'throw'): void {
+function crash(how: 'exit' | 'throw'): Promise<never> {
   if (how === 'exit') process.exit(70);
-  setImmediate(() => {
-    throw new Error('session worker crash requested by a test');
+  // The runs queued behind the crash wait for it (runs are synchronous, so without this wait they
+  // would all be answered before the uncaught error ends the thread).
+  return new Promise<never>(() => {
+    setImmediate(() => {
+      throw new Error('session worker crash requested by a test');
+    });
   });
 }
 
