@@ -31,8 +31,14 @@ export interface QueuedRows {
 }
 
 export type BatchPlan =
-  /** Release the first `count` requests of the queue as one batch. */
-  | { readonly kind: 'release'; readonly count: number }
+  /**
+   * Release the first `count` requests of the queue as one batch. `full`: the batch is complete
+   * (it reached a preferred size, or cannot grow, or the queue is being flushed, or there is no
+   * batching); false when it could still grow and is released because the queue delay ran out or
+   * there is none — the batcher may then let requests already being read join it (see
+   * `dynamic-batcher`).
+   */
+  | { readonly kind: 'release'; readonly count: number; readonly full: boolean }
   /** Nothing to release before `atMicros` (Infinity: nothing queued). */
   | { readonly kind: 'wait'; readonly atMicros: number };
 
@@ -49,7 +55,7 @@ export function planBatch(
 ): BatchPlan {
   if (queue.length === 0) return { kind: 'wait', atMicros: Number.POSITIVE_INFINITY };
   const { maxBatchSize, maxQueueDelayMicros: delay, preferredBatchSizes: preferred } = policy;
-  if (maxBatchSize <= 1) return { kind: 'release', count: 1 };
+  if (maxBatchSize <= 1) return { kind: 'release', count: 1, full: true };
 
   const cap = preferred.length > 0 ? preferred[preferred.length - 1] : maxBatchSize;
   let rows = 0;
@@ -68,7 +74,13 @@ export function planBatch(
 
   const oldest = queue[0].enqueuedAt;
   const delayPassed = flush || (delay > 0 && nowMicros - oldest >= delay);
-  if (best > 0 && !delayPassed) return { kind: 'release', count: best };
-  if (rows >= cap || delayPassed || delay === 0) return { kind: 'release', count };
+  if (best > 0 && !delayPassed) return { kind: 'release', count: best, full: true };
+  if (rows >= cap || delayPassed || delay === 0) {
+    // Complete: nothing more may come, or the next request would not fit, or it reached the size
+    // it may grow to (the largest preferred size before the delay, max_batch_size after it).
+    const limit = delayPassed || delay === 0 ? maxBatchSize : cap;
+    const full = flush || count < queue.length || rows >= limit;
+    return { kind: 'release', count, full };
+  }
   return { kind: 'wait', atMicros: oldest + delay };
 }

@@ -15,6 +15,48 @@ afterEach(() => {
 });
 
 describe('DynamicBatcher: forming batches', () => {
+  it('a batch due by its delay leaves at the end of the event-loop turn, with the requests read in that turn', async () => {
+    const model = fakeModel('gate');
+    let now = 0;
+    const batcher = new DynamicBatcher(model.runner, {
+      ...base,
+      maxQueueDelayMicros: 500,
+      nowMicros: () => now,
+    });
+    const one = (v: number) => batcher.submit({ inputs: [fp32('x', [[v]])], batchSize: 1 });
+    const submitted = [one(1)];
+    await Promise.resolve();
+    // Later in the same turn (as when one poll phase reads many sockets), past the first's delay:
+    now = 600;
+    for (const v of [2, 3, 4]) {
+      submitted.push(one(v));
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    expect(model.calls).toHaveLength(0);
+    await flushAsync();
+    expect(model.calls.map((c) => c.rows)).toEqual([4]);
+    model.release();
+    const answers = await Promise.all(submitted);
+    expect(answers.map((a) => (a.outputs[0].data as Float32Array)[0])).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a complete batch leaves in the same turn, without waiting for its end', async () => {
+    const model = fakeModel('gate');
+    const batcher = new DynamicBatcher(model.runner, { ...base, maxBatchSize: 2, maxQueueDelayMicros: 60e6 });
+    const submitted = [1, 2, 3].map((v) => batcher.submit({ inputs: [fp32('x', [[v]])], batchSize: 1 }));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(model.calls.map((c) => c.rows)).toEqual([2]);
+    model.release();
+    await flushAsync();
+    // The third waits for its 60 s delay; closing flushes it.
+    const closing = batcher.close();
+    await flushAsync();
+    model.release();
+    await closing;
+    expect((await Promise.all(submitted)).map((a) => a.batchSize)).toEqual([2, 2, 1]);
+  });
+
   it('serves 64 concurrent submitters in batches up to max_batch_size, each getting exactly its own rows', async () => {
     const model = fakeModel('tick');
     const events: BatchEvent[] = [];

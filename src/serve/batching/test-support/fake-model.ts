@@ -10,9 +10,12 @@ import type { BatchRunner } from '../dynamic-batcher.js';
 // Captured before any test installs fake timers, so it always yields to the real event loop.
 const realSetImmediate = globalThis.setImmediate;
 
-/** Resolves after pending microtasks and one real macrotask: the batcher has scheduled. */
+/**
+ * Resolves after pending microtasks and two real event-loop turns: the batcher has scheduled,
+ * including a batch it releases at the end of a turn (see `dynamic-batcher`).
+ */
 export function flushAsync(): Promise<void> {
-  return new Promise((resolve) => realSetImmediate(resolve));
+  return new Promise((resolve) => realSetImmediate(() => realSetImmediate(resolve)));
 }
 
 /** An FP32 input `[rows.length, width]` from row arrays. */
