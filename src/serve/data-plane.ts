@@ -19,6 +19,7 @@ import type { ServedModel, ServedModels } from './served-model.js';
 import type { ServingMetrics } from './serving-metrics.js';
 
 export const SERVER_NAME = 'kiln';
+const RESOLVED = Promise.resolve();
 export const SERVER_EXTENSIONS = ['binary_tensor_data', 'model_stats'] as const;
 export const PLATFORM = 'onnxruntime_onnx';
 
@@ -100,8 +101,8 @@ export class DataPlane {
   }
 
   async infer(name: string, version: string | undefined, request: InferRequest): Promise<InferResponse> {
-    const receivedAt = new Date();
-    const start = process.hrtime.bigint();
+    const receivedMs = Date.now();
+    const start = performance.now();
     const served = this.served(name, version);
     const { metrics } = this.#deps;
     const labels = served.labels;
@@ -124,7 +125,7 @@ export class DataPlane {
       } finally {
         m.pending.dec();
       }
-      const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const totalSeconds = (performance.now() - start) / 1000;
       m.ok.inc();
       m.requestDuration.observe(totalSeconds);
       m.queueDuration.observe(outcome.queueSeconds);
@@ -135,7 +136,7 @@ export class DataPlane {
       stats.queueNs += outcome.queueSeconds * 1e9;
       stats.computeNs += outcome.computeSeconds * 1e9;
       stats.inferenceCount += batchSize;
-      stats.lastInferenceMs = Date.now();
+      stats.lastInferenceMs = Math.round(receivedMs + totalSeconds * 1000);
       const id = request.id ?? randomUUID();
       const response: InferResponse = {
         modelName: served.deployment,
@@ -143,13 +144,13 @@ export class DataPlane {
         id,
         outputs: outcome.outputs,
       };
-      this.#record(served, id, receivedAt, inputs, outcome, totalSeconds);
+      this.#record(served, id, receivedMs, inputs, outcome, totalSeconds);
       return response;
     } catch (e) {
       const code = isKilnError(e) ? e.code : 'INTERNAL';
       metrics.requests.inc({ ...labels, code });
       served.stats.failCount++;
-      served.stats.failNs += Number(process.hrtime.bigint() - start);
+      served.stats.failNs += (performance.now() - start) * 1e6;
       throw e;
     }
   }
@@ -181,21 +182,22 @@ export class DataPlane {
   #record(
     served: ServedModel,
     requestId: string,
-    receivedAt: Date,
+    receivedMs: number,
     inputs: readonly import('./tensor.js').Tensor[],
     outcome: { outputs: import('./tensor.js').Tensor[]; queueSeconds: number; computeSeconds: number },
     totalSeconds: number,
   ): void {
     const sink = this.#deps.sink;
     // Off the hot path: the answer does not wait for the sink, and a sink failure never reaches it.
-    queueMicrotask(() => {
+    // A plain promise reaction: queueMicrotask would also create an async-hooks resource per call.
+    RESOLVED.then(() => {
       try {
         sink.record({
           requestId,
           deployment: served.deployment,
           model: served.model,
           version: served.version,
-          receivedAt,
+          receivedAt: new Date(receivedMs),
           inputs,
           outputs: outcome.outputs,
           queueSeconds: outcome.queueSeconds,

@@ -56,6 +56,7 @@ interface ModelEntry {
 
 export class ServingMetrics {
   readonly #children = new Map<string, ModelEntry>();
+  readonly #byLabels = new WeakMap<ServedLabels, ModelMetrics>();
 
   readonly registry = new Registry();
   readonly requests = new Counter({
@@ -123,6 +124,9 @@ export class ServingMetrics {
 
   /** Cached label children for one served model version. */
   forModel(labels: ServedLabels): ModelMetrics {
+    // A served model passes the same labels object on every request: found without building a key.
+    const known = this.#byLabels.get(labels);
+    if (known !== undefined) return known;
     const key = `${labels.deployment}\u0000${labels.model}\u0000${labels.version}`;
     let entry = this.#children.get(key);
     if (!entry) {
@@ -145,6 +149,7 @@ export class ServingMetrics {
       };
       this.#children.set(key, entry);
     }
+    this.#byLabels.set(labels, entry.metrics);
     return entry.metrics;
   }
 

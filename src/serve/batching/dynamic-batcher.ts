@@ -101,6 +101,8 @@ interface Pending {
 interface Group {
   readonly key: string;
   readonly queue: Pending[];
+  /** Rows of the requests in `queue`. */
+  rows: number;
 }
 
 const RESOLVED = Promise.resolve();
@@ -178,8 +180,9 @@ export class DynamicBatcher {
         );
       }
       group.queue.push(pending);
+      group.rows += batchSize;
       this.#queued++;
-      this.#requestSchedule();
+      if (this.#mustSchedule(group)) this.#requestSchedule();
     });
   }
 
@@ -227,10 +230,24 @@ export class DynamicBatcher {
     const key = this.options.maxBatchSize > 1 ? `${batchKey(inputs)}|${outputs}` : '';
     let group = this.#groups.get(key);
     if (!group) {
-      group = { key, queue: [] };
+      group = { key, queue: [], rows: 0 };
       this.#groups.set(key, group);
     }
     return group;
+  }
+
+  /**
+   * Whether an arrival in `group` needs a scheduling pass. Not when every run slot is busy (the
+   * next batch to finish schedules), nor when a wake-up is already armed and the arrival cannot
+   * have completed a batch: the armed wake-up is due no later than anything this request could
+   * change, because every request already queued is older and has the same delay. On a busy server
+   * this saves a plan over the whole queue per request.
+   */
+  #mustSchedule(group: Group): boolean {
+    if (this.#inFlight >= this.options.maxInFlightBatches) return false;
+    if (this.#delayTimer === undefined && this.#delayImmediate === undefined) return true;
+    const { maxBatchSize, preferredBatchSizes } = this.options;
+    return preferredBatchSizes.length > 0 || maxBatchSize <= 1 || group.rows >= maxBatchSize;
   }
 
   /** Scheduling waits for the current synchronous burst to finish, so it can join one batch. */
@@ -324,6 +341,7 @@ export class DynamicBatcher {
 
   #dispatch(group: Group, count: number, takenAt: number): void {
     const batch = group.queue.splice(0, count);
+    for (const p of batch) group.rows -= p.batchSize;
     if (group.queue.length === 0) this.#groups.delete(group.key);
     for (const p of batch) clearTimeout(p.timer);
     this.#queued -= batch.length;
@@ -377,6 +395,7 @@ export class DynamicBatcher {
     const at = queue.indexOf(pending);
     if (at < 0) return; // already taken into a batch
     queue.splice(at, 1);
+    pending.group.rows -= pending.batchSize;
     if (queue.length === 0) this.#groups.delete(pending.group.key);
     this.#queued--;
     this.#timedOut++;
