@@ -16,19 +16,21 @@ import { featureNamesOf } from './log-columns.js';
 export class LogSettingsTracker {
   readonly #settings = new Map<string, Deployment['settings']>();
   readonly #features = new Map<string, Readonly<Record<string, readonly string[]>>>();
-  readonly #cache = new Map<string, LogSettings | undefined>();
+  // deployment → version → settings: looked up on every request, so without building a key.
+  readonly #cache = new Map<string, Map<number, LogSettings | undefined>>();
 
   /** Records what a deployment's settings are and what its version's feature schema names. */
   track(deployment: Deployment, version: Pick<ModelVersion, 'version' | 'featureSchema'>): void {
     this.#settings.set(deployment.name, deployment.settings);
     this.#features.set(`${deployment.name}@${version.version}`, featureNamesOf(version.featureSchema));
-    for (const key of this.#cache.keys()) if (key.startsWith(`${deployment.name}@`)) this.#cache.delete(key);
+    this.#cache.delete(deployment.name);
   }
 
   /** The log settings of a deployment serving `version`, or undefined when it is not logged. */
   settingsOf(deployment: string, version: number): LogSettings | undefined {
+    let versions = this.#cache.get(deployment);
+    if (versions?.has(version)) return versions.get(version);
     const key = `${deployment}@${version}`;
-    if (this.#cache.has(key)) return this.#cache.get(key);
     const s = this.#settings.get(deployment);
     const value: LogSettings | undefined = s?.logInputs
       ? Object.freeze({
@@ -39,7 +41,11 @@ export class LogSettingsTracker {
           featureNames: this.#features.get(key) ?? {},
         })
       : undefined;
-    this.#cache.set(key, value);
+    if (versions === undefined) {
+      versions = new Map();
+      this.#cache.set(deployment, versions);
+    }
+    versions.set(version, value);
     return value;
   }
 

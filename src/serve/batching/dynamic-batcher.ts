@@ -45,7 +45,7 @@ import {
   type ResolvedBatcherOptions,
   resolveBatcherOptions,
 } from './batcher-options.js';
-import { batchKey, checkBatchable, concatBatch, splitBatch } from './tensor-batching.js';
+import { batchKey, checkBatchable, concatBatch, sameLayout, splitBatch } from './tensor-batching.js';
 
 /** Runs one batch: `LoadedModel.run` fits (bind it). Outputs come back in any order, by name. */
 export type BatchRunner = (inputs: readonly Tensor[], outputNames?: readonly string[]) => Promise<Tensor[]>;
@@ -103,6 +103,8 @@ interface Group {
   readonly queue: Pending[];
   /** Rows of the requests in `queue`. */
   rows: number;
+  /** Its requests ask for every output. */
+  readonly allOutputs: boolean;
 }
 
 const RESOLVED = Promise.resolve();
@@ -126,6 +128,7 @@ export class DynamicBatcher {
   /** Moving average of batch time, for the Retry-After hint. */
   #avgBatchMicros = 0;
   #scheduled = false;
+  #lastGroup: Group | undefined;
   #delayTimer: NodeJS.Timeout | undefined;
   #delayImmediate: NodeJS.Immediate | undefined;
   #delayTimerAt = Number.POSITIVE_INFINITY;
@@ -225,14 +228,26 @@ export class DynamicBatcher {
   }
 
   #groupFor(inputs: readonly Tensor[], outputNames: readonly string[] | undefined): Group {
+    // Most arrivals join the group the previous one joined: recognised without building its key.
+    const last = this.#lastGroup;
+    if (
+      last !== undefined &&
+      outputNames === undefined &&
+      last.allOutputs &&
+      this.#groups.get(last.key) === last &&
+      sameLayout(last.queue[0].inputs, inputs)
+    ) {
+      return last;
+    }
     const outputs = outputNames ? JSON.stringify([...outputNames].sort()) : '*';
     // Without batching every request runs alone: one FIFO keeps arrival order.
     const key = this.options.maxBatchSize > 1 ? `${batchKey(inputs)}|${outputs}` : '';
     let group = this.#groups.get(key);
     if (!group) {
-      group = { key, queue: [], rows: 0 };
+      group = { key, queue: [], rows: 0, allOutputs: outputNames === undefined };
       this.#groups.set(key, group);
     }
+    this.#lastGroup = group;
     return group;
   }
 

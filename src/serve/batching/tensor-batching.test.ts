@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KilnError } from '../../core/errors.js';
 import type { Tensor } from '../tensor.js';
-import { batchKey, checkBatchable, concatBatch, splitBatch } from './tensor-batching.js';
+import { batchKey, checkBatchable, concatBatch, sameLayout, splitBatch } from './tensor-batching.js';
 import { bytes, fp32, rowsOf } from './test-support/fake-model.js';
 
 function int64(name: string, rows: bigint[][]): Tensor {
@@ -22,6 +22,30 @@ function thrown(fn: () => unknown): KilnError {
   }
   throw new Error('expected a throw');
 }
+
+describe('sameLayout', () => {
+  it('agrees with batchKey on every pair of a varied set of requests', () => {
+    const requests: Tensor[][] = [
+      [fp32('x', [[1, 2]])],
+      [
+        fp32('x', [
+          [3, 4],
+          [5, 6],
+        ]),
+      ],
+      [fp32('x', [[1, 2, 3]])],
+      [fp32('y', [[1, 2]])],
+      [bytes('x', [['a', 'b']])],
+      [fp32('x', [[1, 2]]), bytes('s', [['a']])],
+      [bytes('s', [['a']]), fp32('x', [[1, 2]])],
+      [{ name: 'x', datatype: 'FP32', shape: [1, 2, 1], data: new Float32Array(2) }],
+      [],
+    ];
+    for (const a of requests) {
+      for (const b of requests) expect(sameLayout(a, b)).toBe(batchKey(a) === batchKey(b));
+    }
+  });
+});
 
 describe('batchKey', () => {
   it('is equal for inputs that differ only in batch size', () => {

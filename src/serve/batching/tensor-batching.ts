@@ -31,6 +31,18 @@ export function batchKey(inputs: readonly Tensor[]): string {
   return key;
 }
 
+/** Whether two requests' inputs have the same {@link batchKey}, compared without building it. */
+export function sameLayout(a: readonly Tensor[], b: readonly Tensor[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.name !== y.name || x.datatype !== y.datatype || x.shape.length !== y.shape.length) return false;
+    for (let d = 1; d < x.shape.length; d++) if (x.shape[d] !== y.shape[d]) return false;
+  }
+  return true;
+}
+
 /**
  * Checks that a request's inputs can take part in a batch of `batchSize` rows: every input has
  * rank ≥ 1 with dimension 0 equal to `batchSize`, and holds the data its shape and datatype call

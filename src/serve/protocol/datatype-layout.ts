@@ -60,11 +60,34 @@ export function arrayClassOf(datatype: FixedDatatype): NumericArrayCtor {
   return ARRAY_OF[datatype];
 }
 
-/** A zero-filled data array of `count` elements for `datatype`. */
+/**
+ * A zero-filled data array of `count` elements for `datatype`. Small arrays (the rows of a typical
+ * request) are views into a shared slab, as Node does for small Buffers: a new typed array with its
+ * own backing store was a visible cost per request. A view never covers its whole slab, so code that
+ * hands a whole buffer over (`postMessage` transfer lists check `byteOffset` and `byteLength`) never
+ * takes a slab; each region is handed out once, so views never share elements.
+ */
 export function allocateData(datatype: V2Datatype, count: number): TensorData {
   if (datatype === 'BYTES') return new Array<string>(count).fill('');
-  return new ARRAY_OF[datatype](count);
+  const Ctor = ARRAY_OF[datatype];
+  const bytes = count * ELEMENT_BYTES[datatype];
+  if (bytes === 0 || bytes > SLAB_MAX_VIEW_BYTES) return new Ctor(count);
+  // Offsets stay multiples of 8, the largest element size.
+  const size = (bytes + 7) & ~7;
+  if (slabOffset + size > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabOffset = 0;
+  }
+  const view = new Ctor(slab, slabOffset, count);
+  slabOffset += size;
+  return view;
 }
+
+const SLAB_BYTES = 64 * 1024;
+/** Larger arrays get their own buffer (so a slab is never wholly one view). */
+const SLAB_MAX_VIEW_BYTES = 2048;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabOffset = 0;
 
 /**
  * Checks that a tensor produced inside Kiln (a model output) is coherent before it is encoded:

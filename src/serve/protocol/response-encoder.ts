@@ -40,27 +40,31 @@ export function encodeInferResponse(
   response: InferResponse,
   options: EncodeResponseOptions = {},
 ): EncodedResponse {
-  const binary = options.binaryOutputs ?? new Set<string>();
+  const binary = options.binaryOutputs;
   const blobs: Uint8Array[] = [];
-  const outputs = response.outputs.map((tensor) => {
-    const parameters: InferParameters = response.outputParameters?.get(tensor.name) ?? {};
-    if (!binary.has(tensor.name)) return encodeJsonTensor(tensor, parameters);
+  let outputs = '';
+  for (const tensor of response.outputs) {
+    const parameters: InferParameters = response.outputParameters?.get(tensor.name) ?? NO_PARAMETERS;
+    if (outputs !== '') outputs += ',';
+    if (binary === undefined || !binary.has(tensor.name)) {
+      outputs += encodeJsonTensor(tensor, parameters);
+      continue;
+    }
     const bytes = encodeTensorBytes(tensor);
     blobs.push(bytes);
-    return encodeTensorHead(tensor, { ...parameters, binary_data_size: bytes.length });
-  });
-  const fields = [`"model_name":${JSON.stringify(response.modelName)}`];
-  if (response.modelVersion !== undefined)
-    fields.push(`"model_version":${JSON.stringify(response.modelVersion)}`);
-  fields.push(`"id":${JSON.stringify(response.id)}`);
-  if (response.parameters && Object.keys(response.parameters).length > 0) {
-    fields.push(`"parameters":${parametersText(response.parameters)}`);
+    outputs += encodeTensorHead(tensor, { ...parameters, binary_data_size: bytes.length });
   }
-  fields.push(`"outputs":[${outputs.join(',')}]`);
-  const json = `{${fields.join(',')}}`;
+  let json = `{"model_name":${JSON.stringify(response.modelName)}`;
+  if (response.modelVersion !== undefined)
+    json += `,"model_version":${JSON.stringify(response.modelVersion)}`;
+  json += `,"id":${JSON.stringify(response.id)}`;
+  if (response.parameters && Object.keys(response.parameters).length > 0) {
+    json += `,"parameters":${parametersText(response.parameters)}`;
+  }
+  json += `,"outputs":[${outputs}]}`;
 
   if (blobs.length === 0)
-    return { contentType: 'application/json', body: Buffer.from(json, 'utf8'), headers: {} };
+    return { contentType: 'application/json', body: Buffer.from(json, 'utf8'), headers: NO_HEADERS };
   const { body, headerLength } = buildBinaryBody(json, blobs);
   return {
     contentType: 'application/octet-stream',
@@ -68,3 +72,6 @@ export function encodeInferResponse(
     headers: { [INFERENCE_HEADER_CONTENT_LENGTH]: String(headerLength) },
   };
 }
+
+const NO_PARAMETERS: InferParameters = Object.freeze({});
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
