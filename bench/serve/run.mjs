@@ -687,7 +687,12 @@ Workload:
       const id = `small/kiln/${proto}/${b}/c64`;
       if (!S(id)) continue;
       const tag = `${proto === 'rest' ? 'REST' : 'gRPC'}, ${b === 'batch' ? 'batching' : 'no batching'}`;
-      const informational = proto === 'grpc' ? ' [gRPC: informational, the target is on REST]' : '';
+      const informational =
+        proto === 'grpc'
+          ? ' [gRPC: informational, the target is on REST]'
+          : b === 'batch'
+            ? ''
+            : ' [no batching: for comparison, the target is on the batching deployment]';
       target(
         `small MLP: Kiln ${tag} at c=64 ≥ 60 % of the floor's req/s${informational}`,
         ratio(S(id).rps_median, S('small/floor/rest/c64').rps_median),

@@ -2,7 +2,7 @@
  * @module server/http/fast-infer
  * `POST /v2/models/{m}[/versions/{v}]/infer` answered straight from `node:http`, before Fastify's
  * router, hooks, content-type parsing and reply pipeline. On a small model those cost more server
- * CPU than the inference itself (docs/serving-performance.md has the measurements), and this is the
+ * CPU than the inference itself (docs/serving.md, "The inference hot path"), and this is the
  * route a production client calls thousands of times a second.
  *
  * The contract is the Fastify route's, kept here by sharing its parts: the same access rule
