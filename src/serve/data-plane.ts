@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isKilnError, KilnError } from '../core/errors.js';
+import { soon } from '../core/soon.js';
 import type { TensorSpec } from '../registry/onnx/model-signature.js';
 import type { InferenceSink } from './inference-sink.js';
 import type { InferRequest, InferResponse } from './protocol/infer-types.js';
@@ -19,7 +20,6 @@ import type { ServedModel, ServedModels } from './served-model.js';
 import type { ServingMetrics } from './serving-metrics.js';
 
 export const SERVER_NAME = 'kiln';
-const RESOLVED = Promise.resolve();
 export const SERVER_EXTENSIONS = ['binary_tensor_data', 'model_stats'] as const;
 export const PLATFORM = 'onnxruntime_onnx';
 
@@ -189,8 +189,7 @@ export class DataPlane {
   ): void {
     const sink = this.#deps.sink;
     // Off the hot path: the answer does not wait for the sink, and a sink failure never reaches it.
-    // A plain promise reaction: queueMicrotask would also create an async-hooks resource per call.
-    RESOLVED.then(() => {
+    soon(() => {
       try {
         sink.record({
           requestId,

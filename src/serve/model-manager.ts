@@ -8,6 +8,7 @@
  */
 import type { Deployment, DeploymentService } from '../deploy/deployment-service.js';
 import type { RegistryService } from '../registry/registry-service.js';
+import type { LoadedModel } from './model-runtime.js';
 import type { ServedModel, ServedModels } from './served-model.js';
 
 /** A served model the manager can retire. */
@@ -22,7 +23,7 @@ export interface ManagedModel extends ServedModel {
 
 /** Where a served model's runs happen and why: logged when it starts serving. */
 export interface ExecutionSummary {
-  readonly mode: 'inline' | 'workers';
+  readonly mode: LoadedModel['mode'];
   readonly workers: number;
   readonly intraOpThreads: number;
   /** The probe's time of one run at the max batch size, in µs, when `workers: auto` asked for it. */

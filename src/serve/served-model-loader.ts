@@ -80,7 +80,7 @@ export function createServedModelLoader(deps: LoaderDeps): ServedModelLoader {
       labels,
       stats,
       execution: {
-        mode: plan.workers === 0 ? 'inline' : 'workers',
+        mode: loaded.mode,
         workers: plan.workers,
         intraOpThreads: plan.intraOpNumThreads,
         probeMicros: plan.measuredMicros,

@@ -30,6 +30,7 @@
  * that do not match the request or cannot be split.
  */
 import { invalid, KilnError, toKilnError } from '../../core/errors.js';
+import { soon } from '../../core/soon.js';
 import type { Tensor } from '../tensor.js';
 import { planBatch } from './batch-plan.js';
 import {
@@ -106,8 +107,6 @@ interface Group {
   /** Its requests ask for every output. */
   readonly allOutputs: boolean;
 }
-
-const RESOLVED = Promise.resolve();
 
 /** setTimeout fires at once past this many ms. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -269,8 +268,7 @@ export class DynamicBatcher {
   #requestSchedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    // A plain promise reaction: queueMicrotask would also create an async-hooks resource per call.
-    RESOLVED.then(this.#scheduleFromMicrotask);
+    soon(this.#scheduleFromMicrotask);
   }
 
   readonly #scheduleFromMicrotask = (): void => {
